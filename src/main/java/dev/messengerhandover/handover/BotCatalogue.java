@@ -1,0 +1,80 @@
+package dev.messengerhandover.handover;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The bot's answers: a greeting, FAQ entries matched on keywords, and the fixed lines of the handoff. Read from a JSON
+ * file a Page owner edits without touching code (default {@code bot-catalogue.json} on the class path).
+ */
+public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, String offerPerson,
+        String talkToPersonTitle, String handoffNotice, String handoffFailed, String welcomeBack) {
+
+    /** An answer, the payloads that select it (postbacks, quick replies) and the keywords that match it in text. */
+    public record Entry(String id, List<String> keywords, List<String> payloads, String answer) {
+        public Entry {
+            keywords = keywords.stream().map(Text::normalize).toList();
+            payloads = List.copyOf(payloads);
+        }
+
+        boolean matchesText(String normalized) {
+            var padded = " " + normalized + " ";
+            return keywords.stream().anyMatch(k -> padded.contains(" " + k + " "));
+        }
+    }
+
+    public BotCatalogue {
+        faqs = List.copyOf(faqs);
+    }
+
+    /** The entry for a payload, else the first entry (greeting first, then FAQs in file order) a keyword matches. */
+    public Optional<Entry> answerFor(String payload, String text) {
+        var all = new ArrayList<Entry>(faqs.size() + 1);
+        all.add(greeting);
+        all.addAll(faqs);
+        if (payload != null) {
+            var byPayload = all.stream().filter(e -> e.payloads().contains(payload)).findFirst();
+            if (byPayload.isPresent()) {
+                return byPayload;
+            }
+        }
+        var normalized = Text.normalize(text);
+        if (normalized.isEmpty()) {
+            return Optional.empty();
+        }
+        // FAQs before the greeting: "hi, where is my order?" wants the order answer.
+        return all.subList(1, all.size()).stream().filter(e -> e.matchesText(normalized)).findFirst()
+                .or(() -> greeting.matchesText(normalized) ? Optional.of(greeting) : Optional.empty());
+    }
+
+    public static BotCatalogue read(InputStream in) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(in);
+        var faqs = new ArrayList<Entry>();
+        root.path("faqs").forEach(f -> faqs.add(entry(f)));
+        return new BotCatalogue(entry(root.path("greeting")), faqs, required(root, "fallback"),
+                required(root, "offerPerson"), required(root, "talkToPersonTitle"), required(root, "handoffNotice"),
+                required(root, "handoffFailed"), required(root, "welcomeBack"));
+    }
+
+    private static Entry entry(JsonNode node) {
+        var keywords = new ArrayList<String>();
+        node.path("keywords").forEach(k -> keywords.add(k.asText()));
+        var payloads = new ArrayList<String>();
+        node.path("payloads").forEach(p -> payloads.add(p.asText()));
+        return new Entry(node.path("id").asText("entry"), keywords, payloads, required(node, "answer"));
+    }
+
+    private static String required(JsonNode node, String field) {
+        var value = node.path(field).asText(null);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("bot catalogue: \"" + field + "\" is missing");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.messengerhandover.handover;
+
+import java.util.Set;
+
+/**
+ * The knobs of thread control, independent of how they are configured.
+ *
+ * @param botAppId this app, the Primary Receiver
+ * @param inboxAppId the Page Inbox app
+ * @param handoffPayload quick-reply / postback payload that asks for a person
+ * @param fallbackLimit consecutive not-understood messages after which the bot offers a person explicitly
+ * @param welcomeBack whether the bot greets the user when an agent clicks Done
+ * @param requestPolicy which {@code request_thread_control} the bot grants
+ * @param nlpNames built-in NLP intent / trait names meaning "wants a person"
+ * @param nlpConfidence minimum confidence for those
+ */
+public record Rules(String botAppId, String inboxAppId, String handoffPayload, int fallbackLimit, boolean welcomeBack,
+        RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence) {
+
+    public Rules {
+        nlpNames = Set.copyOf(nlpNames);
+    }
+
+    public enum RequestPolicy {
+        /** Grant any secondary receiver that asks. */
+        ANY_SECONDARY,
+        /** Grant only the Page Inbox (an admin moving the thread to Inbox). */
+        PAGE_INBOX_ONLY,
+        /** Never grant; the thread stays with the bot. */
+        NEVER;
+
+        public boolean allows(String requester, String inboxAppId) {
+            return switch (this) {
+                case ANY_SECONDARY -> requester != null;
+                case PAGE_INBOX_ONLY -> inboxAppId.equals(requester);
+                case NEVER -> false;
+            };
+        }
+    }
+
+    /** How a role shows in the operator API. */
+    public String roleOf(String appId) {
+        if (botAppId.equals(appId)) {
+            return "bot";
+        }
+        return inboxAppId.equals(appId) ? "page_inbox" : "other";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.messengerhandover.handover;
+
+/** A Graph API call the rules ask for. The state changes it implies are applied only once Graph confirms it. */
+public sealed interface Step {
+
+    /** Send API message ({@code messaging_type: RESPONSE}); {@code offerPerson} adds the "Talk to a person" reply. */
+    record Send(String text, boolean offerPerson) implements Step {
+    }
+
+    /** {@code pass_thread_control} to {@code targetAppId}, with the agent's context in {@code metadata}. */
+    record Pass(String targetAppId, String reason, String metadata) implements Step {
+    }
+
+    /** {@code take_thread_control}: the Primary Receiver takes the thread back. */
+    record Take(String reason) implements Step {
+    }
+
+    /** {@code thread_owner}: ask Graph who owns the thread, when what we hear contradicts what we stored. */
+    record LookupOwner(String why) implements Step {
+    }
+
+    /** Whether the call changes something for the user, so that it must not run twice for one event. */
+    default boolean hasEffect() {
+        return !(this instanceof LookupOwner);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.messengerhandover.handover;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What we know of one conversation (a Page and a user): who owns it since when and why, how often in a row the bot did
+ * not understand, the recent transcript (the context handed to agents) and the recent transitions, newest first.
+ */
+public record ThreadState(String pageId, String userId, String ownerAppId, long since, String reason, int fallbacks,
+        List<Line> transcript, List<Transition> history) {
+
+    /** Lines and transitions kept per thread: enough for an agent's context and an operator's look, in one item. */
+    public static final int MAX_TRANSCRIPT = 12;
+    public static final int MAX_HISTORY = 20;
+    public static final int MAX_LINE_CHARS = 300;
+
+    public ThreadState {
+        transcript = List.copyOf(transcript);
+        history = List.copyOf(history);
+    }
+
+    /** A thread nobody has written about yet: the Primary Receiver (the bot) owns it by default. */
+    public static ThreadState initial(String pageId, String userId, String botAppId) {
+        return new ThreadState(pageId, userId, botAppId, 0L, "default", 0, List.of(), List.of());
+    }
+
+    public ThreadState withOwner(String appId, long at, String why, Transition transition) {
+        var h = new ArrayList<Transition>(history.size() + 1);
+        h.add(transition);
+        h.addAll(history.subList(0, Math.min(history.size(), MAX_HISTORY - 1)));
+        return new ThreadState(pageId, userId, appId, at, why, fallbacks, transcript, h);
+    }
+
+    public ThreadState withTransition(Transition transition) {
+        return withOwner(ownerAppId, since, reason, transition);
+    }
+
+    public ThreadState withFallbacks(int count) {
+        return new ThreadState(pageId, userId, ownerAppId, since, reason, count, transcript, history);
+    }
+
+    public ThreadState withLine(Line line) {
+        var t = new ArrayList<Line>(transcript.size() + 1);
+        int from = Math.max(0, transcript.size() - (MAX_TRANSCRIPT - 1));
+        t.addAll(transcript.subList(from, transcript.size()));
+        t.add(line);
+        return new ThreadState(pageId, userId, ownerAppId, since, reason, fallbacks, t, history);
+    }
+
+    /** One line of the conversation: who said it ({@code user}, {@code bot}, {@code agent}) and what. */
+    public record Line(long at, String who, String text) {
+        public Line {
+            text = Text.clip(text, MAX_LINE_CHARS);
+        }
+    }
+
+    /**
+     * One change of control. {@code kind} is what happened ({@code passed}, {@code returned}, {@code taken},
+     * {@code followed}, {@code request_declined}, {@code pass_failed}, ...); {@code heldMillis} is how long the previous
+     * owner held the thread, when known.
+     */
+    public record Transition(long at, String kind, String fromAppId, String toAppId, String reason, Long heldMillis) {
+    }
+}

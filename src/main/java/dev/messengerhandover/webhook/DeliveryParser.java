@@ -1,0 +1,276 @@
+package dev.messengerhandover.webhook;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.messengerhandover.webhook.WebhookEvent.Attachment;
+import dev.messengerhandover.webhook.WebhookEvent.NlpSignal;
+
+/**
+ * Reads a webhook body into a {@link Delivery}. It walks the JSON tree by hand rather than binding classes: ids come as
+ * strings or numbers, fields appear and disappear between API versions, and an event kind we do not know must be kept
+ * as {@link WebhookEvent.Unknown} rather than fail the whole batch. No reflection also means nothing to register for
+ * the native image.
+ */
+public final class DeliveryParser {
+
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            // A body with a key twice is not something Messenger sends: refuse it rather than guess which one counts.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build());
+
+    private DeliveryParser() {
+    }
+
+    public static Delivery parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new MalformedDeliveryException("empty body");
+        }
+        JsonNode root;
+        try (JsonParser parser = JSON.createParser(body)) {
+            root = JSON.readTree(parser);
+            if (parser.nextToken() != null) {
+                throw new MalformedDeliveryException("trailing data after the JSON document");
+            }
+        } catch (IOException e) {
+            throw new MalformedDeliveryException("body is not valid JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedDeliveryException("body must be a JSON object");
+        }
+        String object = text(root, "object");
+        if (object == null) {
+            throw new MalformedDeliveryException("missing \"object\"");
+        }
+        var entries = root.get("entry");
+        if (entries == null || !entries.isArray()) {
+            throw new MalformedDeliveryException("missing \"entry\" array");
+        }
+        var events = new ArrayList<WebhookEvent>();
+        for (JsonNode entry : entries) {
+            if (!entry.isObject()) {
+                throw new MalformedDeliveryException("each entry must be an object");
+            }
+            String pageId = id(entry, "id");
+            readChannel(entry, "messaging", Channel.MESSAGING, pageId, events);
+            readChannel(entry, "standby", Channel.STANDBY, pageId, events);
+        }
+        return new Delivery(object, events);
+    }
+
+    private static void readChannel(JsonNode entry, String field, Channel channel, String pageId,
+            List<WebhookEvent> out) {
+        var array = entry.get(field);
+        if (array == null || array.isNull()) {
+            return;
+        }
+        if (!array.isArray()) {
+            throw new MalformedDeliveryException("\"" + field + "\" must be an array");
+        }
+        for (JsonNode node : array) {
+            if (!node.isObject()) {
+                throw new MalformedDeliveryException("each " + field + " event must be an object");
+            }
+            out.add(event(node, channel, pageId));
+        }
+    }
+
+    static WebhookEvent event(JsonNode node, Channel channel, String pageId) {
+        var envelope = new Envelope(pageId, channel, id(node.get("sender"), "id"), id(node.get("recipient"), "id"),
+                number(node, "timestamp"));
+        if (node.has("app_roles")) {
+            return new WebhookEvent.AppRoles(envelope, roles(node.get("app_roles")));
+        }
+        if (envelope.senderId() == null || envelope.recipientId() == null) {
+            throw new MalformedDeliveryException(channelName(channel) + " event without sender.id or recipient.id");
+        }
+        if (node.hasNonNull("message")) {
+            return message(envelope, object(node, "message"));
+        }
+        if (node.hasNonNull("postback")) {
+            var p = object(node, "postback");
+            return new WebhookEvent.Postback(envelope, text(p, "mid"), text(p, "title"), text(p, "payload"));
+        }
+        if (node.hasNonNull("pass_thread_control")) {
+            var p = object(node, "pass_thread_control");
+            return new WebhookEvent.PassThreadControl(envelope, id(p, "new_owner_app_id"),
+                    id(p, "previous_owner_app_id"), text(p, "metadata"));
+        }
+        if (node.hasNonNull("take_thread_control")) {
+            var p = object(node, "take_thread_control");
+            return new WebhookEvent.TakeThreadControl(envelope, id(p, "previous_owner_app_id"),
+                    id(p, "new_owner_app_id"), text(p, "metadata"));
+        }
+        if (node.hasNonNull("request_thread_control")) {
+            var p = object(node, "request_thread_control");
+            return new WebhookEvent.RequestThreadControl(envelope, id(p, "requested_owner_app_id"),
+                    text(p, "metadata"));
+        }
+        if (node.hasNonNull("read")) {
+            return new WebhookEvent.Read(envelope, number(object(node, "read"), "watermark"));
+        }
+        if (node.hasNonNull("delivery")) {
+            var d = object(node, "delivery");
+            return new WebhookEvent.DeliveryReceipt(envelope, strings(d.get("mids")), number(d, "watermark"));
+        }
+        if (node.hasNonNull("referral")) {
+            var r = object(node, "referral");
+            return new WebhookEvent.Referral(envelope, text(r, "ref"), text(r, "source"));
+        }
+        if (node.hasNonNull("optin")) {
+            var o = object(node, "optin");
+            return new WebhookEvent.Optin(envelope, text(o, "ref"));
+        }
+        var names = new ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        return new WebhookEvent.Unknown(envelope, String.join(",", names));
+    }
+
+    private static WebhookEvent.Message message(Envelope envelope, JsonNode m) {
+        var quickReply = m.get("quick_reply");
+        var attachments = new ArrayList<Attachment>();
+        var rawAttachments = m.get("attachments");
+        if (rawAttachments != null && rawAttachments.isArray()) {
+            for (JsonNode a : rawAttachments) {
+                var payload = a.get("payload");
+                attachments.add(new Attachment(text(a, "type"), payload == null ? null : text(payload, "url")));
+            }
+        }
+        return new WebhookEvent.Message(envelope, text(m, "mid"), text(m, "text"),
+                quickReply == null ? null : text(quickReply, "payload"), attachments, nlp(m.get("nlp")),
+                m.path("is_echo").asBoolean(false), id(m, "app_id"));
+    }
+
+    /**
+     * Messenger's built-in NLP reports {@code intents} (a list), {@code traits} and {@code entities} (maps of name to a
+     * list of values); older Pages get the pre-Wit shape where {@code entities} holds traits too. One flat list of
+     * signals serves every shape.
+     */
+    private static List<NlpSignal> nlp(JsonNode nlp) {
+        if (nlp == null || !nlp.isObject()) {
+            return List.of();
+        }
+        var signals = new ArrayList<NlpSignal>();
+        var intents = nlp.get("intents");
+        if (intents != null && intents.isArray()) {
+            for (JsonNode i : intents) {
+                signals.add(new NlpSignal("intent", text(i, "name"), text(i, "value"), confidence(i)));
+            }
+        }
+        for (String kind : List.of("traits", "entities")) {
+            var map = nlp.get(kind);
+            if (map == null || !map.isObject()) {
+                continue;
+            }
+            Iterator<Map.Entry<String, JsonNode>> fields = map.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                if (!field.getValue().isArray()) {
+                    continue;
+                }
+                for (JsonNode v : field.getValue()) {
+                    signals.add(new NlpSignal(kind.substring(0, kind.length() - 1), field.getKey(), text(v, "value"),
+                            confidence(v)));
+                }
+            }
+        }
+        return signals;
+    }
+
+    private static double confidence(JsonNode node) {
+        var c = node.get("confidence");
+        return c != null && c.isNumber() ? c.asDouble() : 0.0;
+    }
+
+    private static Map<String, List<String>> roles(JsonNode node) {
+        var roles = new LinkedHashMap<String, List<String>>();
+        if (node != null && node.isObject()) {
+            node.fields().forEachRemaining(f -> roles.put(f.getKey(), strings(f.getValue())));
+        }
+        return roles;
+    }
+
+    private static JsonNode object(JsonNode parent, String field) {
+        var node = parent.get(field);
+        if (!node.isObject()) {
+            throw new MalformedDeliveryException("\"" + field + "\" must be an object");
+        }
+        return node;
+    }
+
+    /** Ids are strings in current payloads and numbers in older ones (and in {@code app_id}); accept both. */
+    static String id(JsonNode parent, String field) {
+        if (parent == null || !parent.isObject()) {
+            return null;
+        }
+        var node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            var s = node.asText();
+            return s.isEmpty() ? null : s;
+        }
+        if (node.isIntegralNumber()) {
+            return node.bigIntegerValue().toString();
+        }
+        throw new MalformedDeliveryException("\"" + field + "\" must be a string or a number");
+    }
+
+    private static String text(JsonNode parent, String field) {
+        var node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isValueNode()) {
+            return node.asText();
+        }
+        throw new MalformedDeliveryException("\"" + field + "\" must be a string");
+    }
+
+    private static long number(JsonNode parent, String field) {
+        var node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return 0L;
+        }
+        if (node.isNumber()) {
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            try {
+                return Long.parseLong(node.asText());
+            } catch (NumberFormatException e) {
+                throw new MalformedDeliveryException("\"" + field + "\" must be a number");
+            }
+        }
+        throw new MalformedDeliveryException("\"" + field + "\" must be a number");
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (node == null || !node.isArray()) {
+            return List.of();
+        }
+        var out = new ArrayList<String>();
+        for (JsonNode n : node) {
+            if (n.isValueNode() && !n.isNull()) {
+                out.add(n.asText());
+            }
+        }
+        return out;
+    }
+
+    private static String channelName(Channel channel) {
+        return channel == Channel.MESSAGING ? "messaging" : "standby";
+    }
+}
