@@ -2,7 +2,9 @@ package dev.messengerhandover.config;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
+import dev.messengerhandover.handover.Rules.RequestPolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,7 +12,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "handover")
 public interface HandoverConfig {
 
-    /** DynamoDB table holding threads, their history and delivery markers. */
+    /** DynamoDB table holding the threads. */
     String table();
 
     /** Create the table (with TTL) at start-up when it is missing: dev and test only; in AWS the stack owns it. */
@@ -24,15 +26,42 @@ public interface HandoverConfig {
     @WithDefault("1048576")
     int maxBodyBytes();
 
-    /** How long a processed-event marker is kept, so a redelivery inside it has no second effect. */
-    @WithDefault("P7D")
-    Duration dedupeTtl();
+    /** A thread nobody wrote about for this long is forgotten (DynamoDB TTL); it starts again with the bot. */
+    @WithDefault("P90D")
+    Duration threadTtl();
 
-    /** Events of different users in one delivery handled at once. */
+    /** Threads of one delivery handled at once (events of one thread always run in order). */
     @WithDefault("32")
     int concurrency();
 
-    /** Time the whole delivery may take before we stop retrying Graph: Messenger gives up at 20 s. */
-    @WithDefault("PT15S")
+    /** Time a delivery may spend before we stop retrying Graph: Messenger gives up at 20 s. */
+    @WithDefault("PT14S")
     Duration deliveryBudget();
+
+    /** Quick reply and postback payload meaning "I want a person"; the bot offers it with every answer. */
+    @WithDefault("TALK_TO_PERSON")
+    String handoffPayload();
+
+    /** Consecutive answers the bot did not understand before it offers a person in words. */
+    @WithDefault("2")
+    int fallbackLimit();
+
+    /** Greet the user when an agent clicks Done and the thread comes back. */
+    @WithDefault("true")
+    boolean welcomeBack();
+
+    /** Which {@code request_thread_control} the bot grants. */
+    @WithDefault("page-inbox-only")
+    RequestPolicy requestPolicy();
+
+    /** Built-in NLP intent or trait names (or values) that mean "wants a person". */
+    @WithDefault("human_agent,talk_to_person,wit$talk_to_human")
+    Set<String> nlpNames();
+
+    /** Minimum NLP confidence for those. */
+    @WithDefault("0.8")
+    double nlpConfidence();
+
+    /** A bot catalogue file to use instead of the built-in {@code bot-catalogue.json}. */
+    Optional<String> catalogue();
 }

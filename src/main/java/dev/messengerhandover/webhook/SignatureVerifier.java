@@ -15,6 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SignatureVerifier {
 
+    public static final String HEADER = "X-Hub-Signature-256";
+
     private static final String PREFIX = "sha256=";
     private static final String ALGORITHM = "HmacSHA256";
 

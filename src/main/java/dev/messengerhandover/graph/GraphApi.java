@@ -1,0 +1,83 @@
+package dev.messengerhandover.graph;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import dev.messengerhandover.graph.GraphModels.ControlRequest;
+import dev.messengerhandover.graph.GraphModels.PassRequest;
+import dev.messengerhandover.graph.GraphModels.SecondaryReceivers;
+import dev.messengerhandover.graph.GraphModels.SendRequest;
+import dev.messengerhandover.graph.GraphModels.SendResponse;
+import dev.messengerhandover.graph.GraphModels.SuccessResponse;
+import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+
+/**
+ * The Graph API calls of a Primary Receiver, on the Page the token belongs to ({@code /me}). The token travels as a
+ * bearer header so that it never appears in a URL or an access log. Use {@link GraphClient}, which adds retries.
+ */
+@RegisterRestClient(configKey = "graph-api")
+@Path("/{version}/me")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public interface GraphApi {
+
+    @POST
+    @Path("/messages")
+    SendResponse send(@PathParam("version") String version, @HeaderParam("Authorization") String bearer,
+            SendRequest body);
+
+    @POST
+    @Path("/pass_thread_control")
+    SuccessResponse passThreadControl(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, PassRequest body);
+
+    @POST
+    @Path("/take_thread_control")
+    SuccessResponse takeThreadControl(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, ControlRequest body);
+
+    @POST
+    @Path("/request_thread_control")
+    SuccessResponse requestThreadControl(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, ControlRequest body);
+
+    @POST
+    @Path("/release_thread_control")
+    SuccessResponse releaseThreadControl(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, ControlRequest body);
+
+    @GET
+    @Path("/thread_owner")
+    ThreadOwnerResponse threadOwner(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, @QueryParam("recipient") String psid);
+
+    @GET
+    @Path("/secondary_receivers")
+    SecondaryReceivers secondaryReceivers(@PathParam("version") String version,
+            @HeaderParam("Authorization") String bearer, @QueryParam("fields") String fields);
+
+    @ClientExceptionMapper
+    static RuntimeException toGraphException(Response response) {
+        if (response.getStatus() < 400) {
+            return null;
+        }
+        String body = null;
+        try {
+            body = response.readEntity(String.class);
+        } catch (RuntimeException unreadable) {
+            // keep the status
+        }
+        return GraphException.fromResponse(response.getStatus(), body);
+    }
+}

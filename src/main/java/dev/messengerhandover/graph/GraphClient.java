@@ -1,0 +1,106 @@
+package dev.messengerhandover.graph;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import dev.messengerhandover.config.MessengerConfig;
+import dev.messengerhandover.graph.GraphModels.ControlRequest;
+import dev.messengerhandover.graph.GraphModels.OutgoingMessage;
+import dev.messengerhandover.graph.GraphModels.PassRequest;
+import dev.messengerhandover.graph.GraphModels.QuickReply;
+import dev.messengerhandover.graph.GraphModels.Recipient;
+import dev.messengerhandover.graph.GraphModels.SendRequest;
+
+/**
+ * The one way this function talks to Graph: the Page token, the API version, and retries of transient failures with
+ * jittered exponential back-off that never outlive the delivery's {@link Deadline}.
+ */
+@ApplicationScoped
+public class GraphClient {
+
+    private static final Logger LOG = Logger.getLogger(GraphClient.class);
+    static final int MAX_ATTEMPTS = 4;
+    private static final long BASE_BACKOFF_MS = 150;
+    /** Rate limits clear slower than blips: start further out. */
+    private static final long RATE_LIMIT_BACKOFF_MS = 800;
+
+    private final GraphApi api;
+    private final String version;
+    private final String bearer;
+
+    public GraphClient(@RestClient GraphApi api, MessengerConfig config) {
+        this.api = api;
+        this.version = config.graphApiVersion();
+        this.bearer = "Bearer " + config.pageAccessToken();
+    }
+
+    /** Send API answer to the user, with quick replies when given. Returns the message id. */
+    public String send(String psid, String text, List<QuickReply> quickReplies, Deadline deadline) {
+        var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, quickReplies));
+        return call("messages", deadline, () -> api.send(version, bearer, body)).messageId();
+    }
+
+    public void passThreadControl(String psid, String targetAppId, String metadata, Deadline deadline) {
+        var body = new PassRequest(new Recipient(psid), targetAppId, metadata);
+        call("pass_thread_control", deadline, () -> api.passThreadControl(version, bearer, body));
+    }
+
+    public void takeThreadControl(String psid, String metadata, Deadline deadline) {
+        var body = new ControlRequest(new Recipient(psid), metadata);
+        call("take_thread_control", deadline, () -> api.takeThreadControl(version, bearer, body));
+    }
+
+    public void requestThreadControl(String psid, String metadata, Deadline deadline) {
+        var body = new ControlRequest(new Recipient(psid), metadata);
+        call("request_thread_control", deadline, () -> api.requestThreadControl(version, bearer, body));
+    }
+
+    public void releaseThreadControl(String psid, Deadline deadline) {
+        var body = new ControlRequest(new Recipient(psid), null);
+        call("release_thread_control", deadline, () -> api.releaseThreadControl(version, bearer, body));
+    }
+
+    /** The app that owns the thread now, or {@code null} when it is idle. */
+    public String threadOwner(String psid, Deadline deadline) {
+        return call("thread_owner", deadline, () -> api.threadOwner(version, bearer, psid)).ownerAppId();
+    }
+
+    public GraphModels.SecondaryReceivers secondaryReceivers(Deadline deadline) {
+        return call("secondary_receivers", deadline, () -> api.secondaryReceivers(version, bearer, "id,name"));
+    }
+
+    <T> T call(String what, Deadline deadline, Supplier<T> request) {
+        for (int attempt = 1;; attempt++) {
+            GraphException failure;
+            try {
+                return request.get();
+            } catch (GraphException e) {
+                failure = e;
+            } catch (ProcessingException e) {
+                failure = GraphException.network(e.getCause() != null ? e.getCause() : e);
+            }
+            if (!failure.isTransient() || attempt >= MAX_ATTEMPTS) {
+                throw failure;
+            }
+            long base = failure.isRateLimit() ? RATE_LIMIT_BACKOFF_MS : BASE_BACKOFF_MS;
+            long pause = ThreadLocalRandom.current().nextLong(base << (attempt - 1), (base << attempt) + 1);
+            if (pause >= deadline.remainingMillis()) {
+                throw failure;
+            }
+            LOG.infof("graph %s attempt %d failed, retrying in %d ms: %s", what, attempt, pause, failure.summary());
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+        }
+    }
+}

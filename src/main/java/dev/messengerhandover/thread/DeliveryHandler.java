@@ -1,0 +1,129 @@
+package dev.messengerhandover.thread;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.graph.Deadline;
+import dev.messengerhandover.handover.ThreadControl;
+import dev.messengerhandover.store.StorageException;
+import dev.messengerhandover.webhook.Delivery;
+import dev.messengerhandover.webhook.WebhookEvent;
+
+/**
+ * Handles every event of a delivery before returning (Lambda freezes the environment after the response). Events are
+ * grouped per thread; a thread's events run in delivery order, different threads run concurrently, so a batch of 1000
+ * events for 200 users costs about as long as the busiest thread, not the sum.
+ */
+@ApplicationScoped
+public class DeliveryHandler {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryHandler.class);
+
+    private final ThreadService threads;
+    private final HandoverConfig config;
+    private volatile ExecutorService pool;
+
+    public DeliveryHandler(ThreadService threads, HandoverConfig config) {
+        this.threads = threads;
+        this.config = config;
+    }
+
+    /** Returns the number of events applied to threads; throws {@link StorageException} if any thread failed. */
+    public int handle(Delivery delivery) {
+        var deadline = Deadline.in(config.deliveryBudget());
+        var perThread = new LinkedHashMap<ThreadKey, List<WebhookEvent>>();
+        for (var event : delivery.events()) {
+            var userId = event.userId();
+            if (!ThreadControl.concernsThread(event) || userId == null) {
+                if (event instanceof WebhookEvent.Unknown unknown) {
+                    LOG.infof("ignoring unknown event kind on %s: fields %s", event.envelope().channel(),
+                            unknown.fields());
+                }
+                continue;
+            }
+            perThread.computeIfAbsent(new ThreadKey(event.envelope().pageId(), userId), k -> new ArrayList<>())
+                    .add(event);
+        }
+        if (perThread.size() == 1) {
+            var only = perThread.entrySet().iterator().next();
+            threads.apply(only.getKey().pageId(), only.getKey().userId(), only.getValue(), deadline);
+        } else if (!perThread.isEmpty()) {
+            runConcurrently(perThread, deadline);
+        }
+        return perThread.values().stream().mapToInt(List::size).sum();
+    }
+
+    private void runConcurrently(LinkedHashMap<ThreadKey, List<WebhookEvent>> perThread, Deadline deadline) {
+        var futures = new ArrayList<Future<?>>(perThread.size());
+        var executor = pool();
+        perThread.forEach((key, events) -> futures
+                .add(executor.submit(() -> threads.apply(key.pageId(), key.userId(), events, deadline))));
+        RuntimeException first = null;
+        // Wait for every thread, even after a failure: nothing may still run once we answer.
+        for (var future : futures) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                var cause = e.getCause() instanceof RuntimeException r ? r : new StorageException("failed", e);
+                if (first == null) {
+                    first = cause;
+                } else {
+                    first.addSuppressed(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while handling a delivery", e);
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private ExecutorService pool() {
+        var p = pool;
+        if (p == null) {
+            synchronized (this) {
+                if (pool == null) {
+                    pool = Executors.newFixedThreadPool(Math.max(1, config.concurrency()), new Named());
+                }
+                p = pool;
+            }
+        }
+        return p;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    record ThreadKey(String pageId, String userId) {
+    }
+
+    private static final class Named implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            var t = new Thread(r, "thread-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.messengerhandover.thread;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.messengerhandover.graph.Deadline;
+import dev.messengerhandover.graph.GraphClient;
+import dev.messengerhandover.graph.GraphException;
+import dev.messengerhandover.graph.GraphModels.QuickReply;
+import dev.messengerhandover.handover.Plan;
+import dev.messengerhandover.handover.Step;
+import dev.messengerhandover.handover.ThreadControl;
+import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.store.ConflictException;
+import dev.messengerhandover.store.StorageException;
+import dev.messengerhandover.store.StoredThread;
+import dev.messengerhandover.store.ThreadStore;
+import dev.messengerhandover.webhook.WebhookEvent;
+
+/**
+ * Applies events to one thread: read it, let {@link ThreadControl} decide, make the Graph calls, write what Graph
+ * confirmed. An event with Graph calls first claims the thread (a conditional write), so that a concurrent or repeated
+ * delivery waits for it instead of passing twice; the final write records the event's key so that a redelivery is a
+ * no-op. Steady state: one read and two writes for an answered message, one read and one write for a standby one.
+ */
+@ApplicationScoped
+public class ThreadService {
+
+    private static final Logger LOG = Logger.getLogger(ThreadService.class);
+    /** How long a claim blocks others: past it a crashed instance's claim is taken over. */
+    static final long CLAIM_MILLIS = 20_000;
+
+    private final ThreadStore store;
+    private final GraphClient graph;
+    private final ThreadControl control;
+    private final Clock clock;
+
+    @Inject
+    public ThreadService(ThreadStore store, GraphClient graph, ThreadControl control) {
+        this(store, graph, control, Clock.systemUTC());
+    }
+
+    ThreadService(ThreadStore store, GraphClient graph, ThreadControl control, Clock clock) {
+        this.store = store;
+        this.graph = graph;
+        this.control = control;
+        this.clock = clock;
+    }
+
+    public ThreadControl control() {
+        return control;
+    }
+
+    /** Applies the events of one thread, in order. Throws {@link StorageException} when the store fails or stays busy. */
+    public void apply(String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
+        StoredThread known = null;
+        for (var event : events) {
+            known = applyOne(known, pageId, userId, event, deadline);
+        }
+    }
+
+    private StoredThread applyOne(StoredThread known, String pageId, String userId, WebhookEvent event,
+            Deadline deadline) {
+        var key = event.eventKey();
+        var current = known;
+        for (int attempt = 1;; attempt++) {
+            if (current == null) {
+                current = store.load(pageId, userId, control.rules().botAppId());
+            }
+            if (current.hasProcessed(key)) {
+                LOG.debugf("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
+                return current;
+            }
+            if (current.claimedAt(clock.millis())) {
+                // Another delivery is making Graph calls for this thread: wait for its result, then decide again.
+                pauseOrGiveUp(deadline, attempt, "thread " + userId + " is busy with " + current.claimKey());
+                current = null;
+                continue;
+            }
+            var plan = control.onEvent(current.state(), event);
+            if (!plan.changed() && plan.steps().isEmpty()) {
+                return current;
+            }
+            try {
+                return plan.hasEffects()
+                        ? runClaimed(current, plan, key, event.envelope().timestamp(), describe(event), deadline)
+                        : store.save(current, run(plan, userId, event.envelope().timestamp(), deadline), key);
+            } catch (ConflictException raced) {
+                pauseOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+                current = null;
+            }
+        }
+    }
+
+    private StoredThread runClaimed(StoredThread current, Plan plan, String key, long at, String what,
+            Deadline deadline) throws ConflictException {
+        var claimed = store.claim(current, key, clock.millis() + CLAIM_MILLIS);
+        var state = run(plan, claimed.state().userId(), at, deadline);
+        try {
+            var saved = store.save(claimed, state, key);
+            LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
+                    plan.steps().stream().map(s -> s.getClass().getSimpleName()).toList());
+            return saved;
+        } catch (ConflictException lostClaim) {
+            // Only possible when our claim expired mid-way and another instance took over: its write wins.
+            LOG.warnf("thread %s: claim for %s expired before its result was written", state.userId(), key);
+            return store.load(state.pageId(), state.userId(), control.rules().botAppId());
+        }
+    }
+
+    /** The operator's "take back for the bot": {@code take_thread_control} unless the bot already owns the thread. */
+    public ThreadState takeBack(String pageId, String userId, Deadline deadline) {
+        var key = "operator-take:" + clock.millis();
+        for (int attempt = 1;; attempt++) {
+            var current = store.load(pageId, userId, control.rules().botAppId());
+            if (current.claimedAt(clock.millis())) {
+                pauseOrGiveUp(deadline, attempt, "thread " + userId + " is busy");
+                continue;
+            }
+            if (control.rules().botAppId().equals(current.state().ownerAppId())) {
+                return current.state();
+            }
+            var plan = new Plan(current.state(), List.of(new Step.Take("operator")), true);
+            try {
+                return runClaimed(current, plan, key, clock.millis(), "operator take", deadline).state();
+            } catch (ConflictException raced) {
+                pauseOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+            }
+        }
+    }
+
+    public StoredThread find(String pageId, String userId) {
+        return store.load(pageId, userId, control.rules().botAppId());
+    }
+
+    /** Runs the plan's Graph calls in order and folds what Graph confirmed into the state. */
+    ThreadState run(Plan plan, String userId, long at, Deadline deadline) {
+        var state = plan.state();
+        for (var step : plan.steps()) {
+            state = runStep(state, step, userId, at, deadline);
+        }
+        return state;
+    }
+
+    private ThreadState runStep(ThreadState state, Step step, String userId, long at, Deadline deadline) {
+        try {
+            if (step instanceof Step.Send send) {
+                var replies = send.offerPerson()
+                        ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
+                                control.rules().handoffPayload()))
+                        : List.<QuickReply>of();
+                graph.send(userId, send.text(), replies, deadline);
+            } else if (step instanceof Step.Pass pass) {
+                graph.passThreadControl(userId, pass.targetAppId(), pass.metadata(), deadline);
+            } else if (step instanceof Step.Take take) {
+                graph.takeThreadControl(userId, "reason=" + take.reason(), deadline);
+            } else if (step instanceof Step.LookupOwner) {
+                return control.confirmed(state, step, at, graph.threadOwner(userId, deadline));
+            }
+            return control.confirmed(state, step, at, null);
+        } catch (GraphException e) {
+            LOG.warnf("thread %s: graph refused %s: %s", userId, step.getClass().getSimpleName(), e.summary());
+            return refused(state, step, userId, at, deadline, e);
+        }
+    }
+
+    /** A call Graph did not accept, after retries. The state keeps only what is certain. */
+    private ThreadState refused(ThreadState state, Step step, String userId, long at, Deadline deadline,
+            GraphException error) {
+        if (step instanceof Step.Pass pass) {
+            // Perhaps the thread moved under us (or the pass went through and only its answer was lost): ask.
+            var owner = ownerOrNull(userId, deadline);
+            if (pass.targetAppId().equals(owner)) {
+                return control.confirmed(state, step, at, null);
+            }
+            var s = owner == null ? state : control.confirmed(state, new Step.LookupOwner("pass refused"), at, owner);
+            var failed = control.passFailed(s, pass, at, error.summary());
+            return runAll(failed, userId, at, deadline);
+        }
+        if (step instanceof Step.Take) {
+            var owner = ownerOrNull(userId, deadline);
+            return owner == null ? state : control.confirmed(state, new Step.LookupOwner("take refused"), at, owner);
+        }
+        return state;
+    }
+
+    private ThreadState runAll(Plan plan, String userId, long at, Deadline deadline) {
+        var s = plan.state();
+        for (var step : plan.steps()) {
+            try {
+                if (step instanceof Step.Send send) {
+                    graph.send(userId, send.text(), List.of(), deadline);
+                    s = control.confirmed(s, step, at, null);
+                }
+            } catch (GraphException e) {
+                LOG.warnf("thread %s: graph refused the follow-up message: %s", userId, e.summary());
+            }
+        }
+        return s;
+    }
+
+    private String ownerOrNull(String userId, Deadline deadline) {
+        try {
+            return graph.threadOwner(userId, deadline);
+        } catch (GraphException e) {
+            return null;
+        }
+    }
+
+    private void pauseOrGiveUp(Deadline deadline, int attempt, String why) {
+        long pause = Math.min(400, 20L << Math.min(attempt, 5)) + ThreadLocalRandom.current().nextLong(20);
+        if (pause >= deadline.remainingMillis()) {
+            throw new StorageException(why + "; giving up so that Messenger redelivers", null);
+        }
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted", e);
+        }
+    }
+
+    private static String describe(WebhookEvent event) {
+        return event.getClass().getSimpleName() + " on " + event.envelope().channel();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.messengerhandover.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.messengerhandover.webhook.SignatureVerifier;
+import io.restassured.response.Response;
+
+/**
+ * Builds webhook deliveries the way Messenger sends them (envelope, entries, messaging / standby arrays) and posts them
+ * signed with the app secret, non-ASCII escaped as lowercase {@code \\uXXXX} like Meta's own serialisation.
+ */
+public final class Messenger {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong CLOCK = new AtomicLong(1_764_000_000_000L);
+    private static final SignatureVerifier SIGNER = new SignatureVerifier(Platform.APP_SECRET);
+
+    private Messenger() {
+    }
+
+    public static String newUser() {
+        return Long.toString(7_000_000_000_000_000L + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000_000L));
+    }
+
+    public static long tick() {
+        return CLOCK.addAndGet(1000);
+    }
+
+    /** One event, to be placed on the {@code messaging} or {@code standby} channel of an entry. */
+    public static ObjectNode event(String from, String to) {
+        var e = JSON.createObjectNode();
+        e.putObject("sender").put("id", from);
+        e.putObject("recipient").put("id", to);
+        e.put("timestamp", tick());
+        return e;
+    }
+
+    public static ObjectNode text(String psid, String text) {
+        var e = event(psid, Platform.PAGE_ID);
+        e.putObject("message").put("mid", "m_" + UUID.randomUUID()).put("text", text);
+        return e;
+    }
+
+    public static ObjectNode quickReply(String psid, String title, String payload) {
+        var e = text(psid, title);
+        ((ObjectNode) e.get("message")).putObject("quick_reply").put("payload", payload);
+        return e;
+    }
+
+    public static ObjectNode postback(String psid, String title, String payload) {
+        var e = event(psid, Platform.PAGE_ID);
+        var p = e.putObject("postback").put("mid", "m_" + UUID.randomUUID()).put("title", title);
+        if (payload != null) {
+            p.put("payload", payload);
+        }
+        return e;
+    }
+
+    /** A copy of a message the Page sent, as Messenger echoes it: sender is the Page, {@code app_id} the sender app. */
+    public static ObjectNode echo(String psid, String appId, String text) {
+        var e = event(Platform.PAGE_ID, psid);
+        e.putObject("message").put("is_echo", true).put("app_id", Long.parseLong(appId))
+                .put("mid", "m_" + UUID.randomUUID()).put("text", text);
+        return e;
+    }
+
+    public static ObjectNode passThreadControl(String psid, String newOwner, String previousOwner, String metadata) {
+        var e = event(psid, Platform.PAGE_ID);
+        var p = e.putObject("pass_thread_control").put("new_owner_app_id", newOwner);
+        if (previousOwner != null) {
+            p.put("previous_owner_app_id", previousOwner);
+        }
+        p.put("metadata", metadata);
+        return e;
+    }
+
+    public static ObjectNode takeThreadControl(String psid, String previousOwner, String newOwner) {
+        var e = event(psid, Platform.PAGE_ID);
+        e.putObject("take_thread_control").put("previous_owner_app_id", previousOwner)
+                .put("new_owner_app_id", newOwner).put("metadata", "taken");
+        return e;
+    }
+
+    public static ObjectNode requestThreadControl(String psid, String requester) {
+        var e = event(psid, Platform.PAGE_ID);
+        e.putObject("request_thread_control").put("requested_owner_app_id", requester).put("metadata", "please");
+        return e;
+    }
+
+    public static ObjectNode read(String psid) {
+        var e = event(psid, Platform.PAGE_ID);
+        e.putObject("read").put("watermark", tick());
+        return e;
+    }
+
+    /** A delivery with one entry holding {@code events} on {@code channel} ("messaging" or "standby"). */
+    public static String delivery(String channel, ObjectNode... events) {
+        return delivery(List.of(entry(channel, events)));
+    }
+
+    public static ObjectNode entry(String channel, ObjectNode... events) {
+        var entry = JSON.createObjectNode();
+        entry.put("id", Platform.PAGE_ID).put("time", tick());
+        ArrayNode list = entry.putArray(channel);
+        for (var e : events) {
+            list.add(e);
+        }
+        return entry;
+    }
+
+    public static String delivery(List<ObjectNode> entries) {
+        var root = JSON.createObjectNode();
+        root.put("object", "page");
+        root.putArray("entry").addAll(entries);
+        return escapeNonAscii(root.toString());
+    }
+
+    /** Meta's serialisation: every non-ASCII UTF-16 unit as lowercase {@code \\uXXXX}. */
+    public static String escapeNonAscii(String json) {
+        var out = new StringBuilder(json.length());
+        for (char c : json.toCharArray()) {
+            if (c < 0x80) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
+    }
+
+    public static String signature(String body) {
+        return SIGNER.header(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POSTs the body signed, through the Lambda mock event server, and returns the answer. */
+    public static Response post(String body) {
+        return given().contentType("application/json").header("X-Hub-Signature-256", signature(body))
+                .body(body.getBytes(StandardCharsets.UTF_8)).post("/webhook");
+    }
+
+    public static void deliver(String channel, ObjectNode... events) {
+        post(delivery(channel, events)).then().statusCode(200);
+    }
+}

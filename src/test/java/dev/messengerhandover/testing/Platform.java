@@ -1,0 +1,52 @@
+package dev.messengerhandover.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The platform around the function in tests: a real DynamoDB Local and the Graph stand-in, started once per test run
+ * and shared by all {@code @QuarkusTest} classes (each test uses its own user ids).
+ */
+public class Platform implements QuarkusTestResourceLifecycleManager {
+
+    public static final String APP_ID = "1000000000000001";
+    public static final String PAGE_ID = "200000000000002";
+    public static final String APP_SECRET = "test-app-secret";
+    public static final String PAGE_TOKEN = "test-page-token";
+    public static final String ADMIN_KEY = "test-admin-key";
+    public static final String OTHER_APP_ID = "300000000000003";
+
+    private static DynamoDbLocal dynamo;
+    private static GraphStandIn graph;
+
+    public static GraphStandIn graph() {
+        return graph;
+    }
+
+    public static DynamoDbLocal dynamo() {
+        return dynamo;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        dynamo = new DynamoDbLocal().start();
+        graph = new GraphStandIn(PAGE_TOKEN, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID));
+        var config = new HashMap<String, String>();
+        config.put("quarkus.dynamodb.endpoint-override", dynamo.endpoint());
+        config.put("quarkus.rest-client.graph-api.url", graph.url());
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (graph != null) {
+            graph.close();
+        }
+        if (dynamo != null) {
+            dynamo.close();
+        }
+    }
+}
