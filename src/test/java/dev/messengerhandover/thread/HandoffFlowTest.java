@@ -1,0 +1,308 @@
+package dev.messengerhandover.thread;
+
+import static dev.messengerhandover.testing.GraphStandIn.INBOX_APP_ID;
+import static dev.messengerhandover.testing.Messenger.deliver;
+import static dev.messengerhandover.testing.Messenger.echo;
+import static dev.messengerhandover.testing.Messenger.newUser;
+import static dev.messengerhandover.testing.Messenger.passThreadControl;
+import static dev.messengerhandover.testing.Messenger.postback;
+import static dev.messengerhandover.testing.Messenger.quickReply;
+import static dev.messengerhandover.testing.Messenger.read;
+import static dev.messengerhandover.testing.Messenger.requestThreadControl;
+import static dev.messengerhandover.testing.Messenger.takeThreadControl;
+import static dev.messengerhandover.testing.Messenger.text;
+import static dev.messengerhandover.testing.Platform.APP_ID;
+import static dev.messengerhandover.testing.Platform.OTHER_APP_ID;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.messengerhandover.testing.GraphStandIn;
+import dev.messengerhandover.testing.GraphStandIn.Call;
+import dev.messengerhandover.testing.Operator;
+import dev.messengerhandover.testing.Platform;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The seed's flow, one numbered requirement per test, each written as the conversation a user and an agent have:
+ * through the real webhook (signed deliveries, Lambda mock event server), DynamoDB Local and the Graph stand-in.
+ */
+@QuarkusTest
+@QuarkusTestResource(Platform.class)
+class HandoffFlowTest {
+
+    static final String NOTICE = "Sure, I'm handing you over to a person from our team.";
+    static final String WELCOME_BACK = "Thanks for your patience! I'm back to help.";
+
+    GraphStandIn graph = Platform.graph();
+
+    @Test
+    void one_theBotAnswersByDefaultAndAlwaysOffersAPerson() {
+        var user = newUser();
+        deliver("messaging", text(user, "Hi there"));
+        deliver("messaging", text(user, "what are your opening hours?"));
+        deliver("messaging", postback(user, "Returns", "FAQ_RETURNS"));
+        deliver("messaging", text(user, "do you sell blue llamas"));
+
+        var sends = graph.calls(user, "messages");
+        assertThat(sends).hasSize(4);
+        assertThat(graph.sentTexts(user)).satisfiesExactly(
+                t -> assertThat(t).startsWith("Hi! I'm the Page's assistant."),
+                t -> assertThat(t).startsWith("We're open Monday to Saturday"),
+                t -> assertThat(t).startsWith("You can return any item within 30 days"),
+                t -> assertThat(t).startsWith("Sorry, I didn't get that.").contains("Talk to a person"));
+        for (Call send : sends) {
+            assertThat(send.authorization()).isEqualTo("Bearer " + Platform.PAGE_TOKEN);
+            assertThat(send.body().path("messaging_type").asText()).isEqualTo("RESPONSE");
+            assertThat(send.body().path("recipient").path("id").asText()).isEqualTo(user);
+            var reply = send.body().path("message").path("quick_replies").get(0);
+            assertThat(reply.path("content_type").asText()).isEqualTo("text");
+            assertThat(reply.path("title").asText()).isEqualTo("Talk to a person");
+            assertThat(reply.path("payload").asText()).isEqualTo("TALK_TO_PERSON");
+        }
+        assertThat(graph.calls(user, "pass_thread_control")).isEmpty();
+        assertThat(Operator.role(user)).isEqualTo("bot");
+    }
+
+    @Test
+    void two_aPersonIsNeededWhenTheUserTapsTheQuickReply() {
+        var user = newUser();
+        deliver("messaging", text(user, "my parcel arrived broken"));
+        deliver("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
+        assertHandedOver(user, "user_asked");
+    }
+
+    @Test
+    void two_aPersonIsNeededWhenTheUserAsksInWords() {
+        for (var words : List.of("can I talk to a real person", "agent please", "I want a human",
+                "speak to someone from support", "CAN I TALK TO A REAL PERSOn??", "i need a humna")) {
+            var user = newUser();
+            deliver("messaging", text(user, words));
+            assertHandedOver(user, "asked_in_words");
+        }
+    }
+
+    @Test
+    void two_wordsThatMentionPeopleWithoutAskingDoNotHandOver() {
+        var user = newUser();
+        deliver("messaging", text(user, "are you a bot or a human?"));
+        deliver("messaging", text(user, "no, I don't want to talk to a person"));
+        assertThat(graph.calls(user, "pass_thread_control")).isEmpty();
+        assertThat(graph.calls(user, "messages")).hasSize(2);
+    }
+
+    @Test
+    void two_aPersonIsNeededWhenBuiltInNlpSaysSo() {
+        var sure = newUser();
+        deliver("messaging", withIntent(text(sure, "mmh, complicated"), "human_agent", 0.93));
+        assertHandedOver(sure, "nlp");
+
+        var unsure = newUser();
+        deliver("messaging", withIntent(text(unsure, "mmh, complicated"), "human_agent", 0.41));
+        assertThat(graph.calls(unsure, "pass_thread_control")).isEmpty();
+    }
+
+    @Test
+    void two_afterTwoMisunderstandingsTheBotOffersAPersonInWords() {
+        var user = newUser();
+        deliver("messaging", text(user, "zorglub"));
+        deliver("messaging", text(user, "blorp blorp"));
+        assertThat(graph.sentTexts(user)).satisfiesExactly(
+                t -> assertThat(t).startsWith("Sorry, I didn't get that."),
+                t -> assertThat(t).startsWith("I'm still not sure I can help").contains("talk to a person"));
+        assertThat(graph.calls(user, "pass_thread_control")).isEmpty();
+        deliver("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
+        assertHandedOver(user, "user_asked");
+    }
+
+    @Test
+    void three_theUserIsToldFirstAndTheAgentGetsContext() {
+        var user = newUser();
+        deliver("messaging", text(user, "my order 4711 never arrived"));
+        deliver("messaging", text(user, "I want to speak to a human"));
+        var calls = graph.calls(user);
+        var notice = calls.stream().filter(c -> c.endpoint().equals("messages") && c.body().toString().contains(NOTICE))
+                .findFirst().orElseThrow();
+        var pass = graph.calls(user, "pass_thread_control").get(0);
+        assertThat(calls.indexOf(notice)).isLessThan(calls.indexOf(pass));
+        // The notice offers no "Talk to a person": the person is coming.
+        assertThat(notice.body().path("message").has("quick_replies")).isFalse();
+        assertThat(pass.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID);
+        var metadata = pass.body().path("metadata").asText();
+        assertThat(metadata).contains("reason=asked_in_words").contains("my order 4711 never arrived")
+                .contains("I want to speak to a human").hasSizeLessThan(1000);
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.appId")).isEqualTo(INBOX_APP_ID);
+        assertThat(thread.getString("reason")).isEqualTo("asked_in_words");
+        assertThat(thread.getString("since")).isNotNull();
+        assertThat(thread.getString("history[0].kind")).isEqualTo("passed");
+    }
+
+    @Test
+    void three_metadataStaysUnderTheLimitWithLongMessages() {
+        var user = newUser();
+        for (int i = 0; i < 6; i++) {
+            deliver("messaging", text(user, ("long story part " + i + " ").repeat(30)));
+        }
+        deliver("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
+        var metadata = graph.calls(user, "pass_thread_control").get(0).body().path("metadata").asText();
+        assertThat(metadata).hasSizeLessThan(1000).contains("long story part 5");
+    }
+
+    @Test
+    void three_theStoredOwnerChangesOnlyWhenGraphConfirms() {
+        var user = newUser();
+        graph.failNext("pass_thread_control", 400, 100, false);
+        deliver("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("bot");
+        assertThat(thread.getString("history[0].kind")).isEqualTo("pass_failed");
+        assertThat(graph.sentTexts(user)).last().asString().startsWith("Sorry, no one can take over right now.");
+        assertThat(graph.ownerOf(user)).isEqualTo(APP_ID);
+    }
+
+    @Test
+    void four_whileTheInboxOwnsTheThreadTheBotOnlyListens() {
+        var user = handedOver();
+        int before = graph.calls(user).size();
+        deliver("standby", text(user, "hello? anyone?"));
+        deliver("standby", echo(user, INBOX_APP_ID, "Hi, I'm Dana from support. Let me check your order."));
+        deliver("standby", text(user, "thanks Dana"));
+        deliver("standby", postback(user, "Returns", null));
+        assertThat(graph.calls(user)).hasSize(before);
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("page_inbox");
+        assertThat(thread.getList("transcript.text", String.class)).contains("hello? anyone?",
+                "Hi, I'm Dana from support. Let me check your order.", "thanks Dana");
+        assertThat(thread.getList("transcript.who", String.class)).contains("agent");
+    }
+
+    @Test
+    void five_whenTheAgentClicksDoneTheBotIsBack() {
+        var user = handedOver();
+        deliver("standby", text(user, "thank you, solved"));
+        graph.setOwner(user, APP_ID); // what the Page Inbox does on Done
+        deliver("messaging", passThreadControl(user, APP_ID, INBOX_APP_ID, "done"));
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("bot");
+        assertThat(thread.getString("history[0].kind")).isEqualTo("returned");
+        assertThat(thread.getString("history[0].from")).isEqualTo(INBOX_APP_ID);
+        assertThat(thread.getLong("history[0].heldMillis")).isPositive();
+        assertThat(graph.sentTexts(user)).last().asString().startsWith(WELCOME_BACK);
+
+        deliver("messaging", text(user, "one more thing: opening hours?"));
+        assertThat(graph.sentTexts(user)).last().asString().startsWith("We're open Monday to Saturday");
+    }
+
+    @Test
+    void six_anInboxRequestIsGrantedByPassing() {
+        var user = newUser();
+        deliver("messaging", text(user, "hello"));
+        deliver("messaging", requestThreadControl(user, INBOX_APP_ID));
+        var pass = graph.calls(user, "pass_thread_control");
+        assertThat(pass).singleElement().satisfies(c -> assertThat(c.body().path("target_app_id").asText())
+                .isEqualTo(INBOX_APP_ID));
+        assertThat(Operator.thread(user).getString("reason")).isEqualTo("requested");
+        assertThat(graph.ownerOf(user)).isEqualTo(INBOX_APP_ID);
+    }
+
+    @Test
+    void six_otherAppsRequestsAreDeclinedByDefaultPolicy() {
+        var user = newUser();
+        deliver("messaging", requestThreadControl(user, OTHER_APP_ID));
+        assertThat(graph.calls(user, "pass_thread_control")).isEmpty();
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("bot");
+        assertThat(thread.getString("history[0].kind")).isEqualTo("request_declined");
+    }
+
+    @Test
+    void six_takeThreadControlIsFollowed() {
+        var user = newUser();
+        deliver("messaging", text(user, "hi"));
+        graph.setOwner(user, OTHER_APP_ID);
+        deliver("messaging", takeThreadControl(user, APP_ID, OTHER_APP_ID));
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.appId")).isEqualTo(OTHER_APP_ID);
+        assertThat(thread.getString("owner.role")).isEqualTo("other");
+        assertThat(thread.getString("history[0].kind")).isEqualTo("followed");
+    }
+
+    @Test
+    void six_aMessagingEventMeansControlCameBack() {
+        var user = handedOver();
+        graph.setOwner(user, null); // the thread went idle after 24 h
+        deliver("messaging", text(user, "hello again, what about returns?"));
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("bot");
+        assertThat(thread.getString("reason")).isEqualTo("messaging_channel");
+        assertThat(graph.sentTexts(user)).last().asString().startsWith("You can return any item");
+    }
+
+    @Test
+    void six_aStandbyEventWhileWeThinkTheBotOwnsIsCheckedWithGraph() {
+        var user = newUser();
+        deliver("messaging", text(user, "hi"));
+        graph.setOwner(user, INBOX_APP_ID); // moved without us hearing about it
+        deliver("standby", text(user, "are you still there?"));
+        assertThat(graph.calls(user, "thread_owner")).hasSize(1);
+        assertThat(graph.calls(user, "messages")).hasSize(1);
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("page_inbox");
+        assertThat(thread.getString("history[0].kind")).isEqualTo("resync");
+    }
+
+    @Test
+    void six_anAgentReplyWhileTheBotOwnsMakesTheBotStepAside() {
+        var user = newUser();
+        deliver("messaging", text(user, "hi"));
+        deliver("messaging", echo(user, INBOX_APP_ID, "Hi, Sam here, I saw your message."));
+        assertThat(graph.calls(user, "pass_thread_control")).singleElement()
+                .satisfies(c -> assertThat(c.body().path("metadata").asText()).contains("reason=agent_replied"));
+        assertThat(graph.calls(user, "messages")).hasSize(1);
+        assertThat(Operator.role(user)).isEqualTo("page_inbox");
+    }
+
+    @Test
+    void six_ownEchoesReadsAndDeliveriesNeverTriggerAnAnswer() {
+        var user = newUser();
+        deliver("messaging", text(user, "hi"));
+        int before = graph.calls(user).size();
+        var delivered = dev.messengerhandover.testing.Messenger.event(user, Platform.PAGE_ID);
+        delivered.putObject("delivery").put("watermark", 1).putArray("mids").add("m_1");
+        deliver("messaging", echo(user, APP_ID, "Hi! I'm the Page's assistant."), read(user), delivered);
+        assertThat(graph.calls(user)).hasSize(before);
+    }
+
+    private String handedOver() {
+        var user = newUser();
+        deliver("messaging", text(user, "I'd like to talk to a person please"));
+        assertHandedOver(user, "asked_in_words");
+        return user;
+    }
+
+    private void assertHandedOver(String user, String reason) {
+        assertThat(graph.sentTexts(user)).last().asString().startsWith(NOTICE);
+        assertThat(graph.calls(user, "pass_thread_control")).singleElement().satisfies(c -> {
+            assertThat(c.ok()).isTrue();
+            assertThat(c.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID);
+            assertThat(c.body().path("metadata").asText()).startsWith("reason=" + reason);
+        });
+        var thread = Operator.thread(user);
+        assertThat(thread.getString("owner.role")).isEqualTo("page_inbox");
+        assertThat(thread.getString("reason")).isEqualTo(reason);
+        assertThat(graph.ownerOf(user)).isEqualTo(INBOX_APP_ID);
+    }
+
+    private static ObjectNode withIntent(ObjectNode event, String name, double confidence) {
+        var nlp = ((ObjectNode) event.get("message")).putObject("nlp");
+        nlp.putArray("intents").addObject().put("name", name).put("confidence", confidence);
+        nlp.putObject("entities");
+        return event;
+    }
+}
