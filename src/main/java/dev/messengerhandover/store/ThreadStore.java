@@ -1,5 +1,6 @@
 package dev.messengerhandover.store;
 
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +63,7 @@ public class ThreadStore {
                 return new StoredThread(ThreadState.initial(pageId, userId, botAppId), 0, List.of(), null, 0);
             }
             return decode(answer.item(), pageId, userId, botAppId);
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("reading thread failed", e);
         }
     }
@@ -98,7 +99,7 @@ public class ThreadStore {
             metrics.write(null); // a refused conditional write is still billed
             metrics.conflict();
             throw new ConflictException();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("claiming thread failed", e);
         }
         return new StoredThread(s, thread.version() + 1, thread.processed(), eventKey, untilMillis);
@@ -132,7 +133,7 @@ public class ThreadStore {
             metrics.write(null);
             metrics.conflict();
             throw new ConflictException();
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("writing thread failed", e);
         }
         return new StoredThread(state, next, processed, null, 0);

@@ -21,6 +21,7 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
 
     private static DynamoDbLocal dynamo;
     private static GraphStandIn graph;
+    private static FaultyProxy storage;
 
     public static GraphStandIn graph() {
         return graph;
@@ -30,12 +31,18 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         return dynamo;
     }
 
+    /** The function's way to DynamoDB: switch it off to simulate an outage. */
+    public static FaultyProxy storage() {
+        return storage;
+    }
+
     @Override
     public Map<String, String> start() {
         dynamo = new DynamoDbLocal().start();
+        storage = new FaultyProxy(dynamo.port());
         graph = new GraphStandIn(PAGE_TOKEN, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID));
         var config = new HashMap<String, String>();
-        config.put("quarkus.dynamodb.endpoint-override", dynamo.endpoint());
+        config.put("quarkus.dynamodb.endpoint-override", storage.endpoint());
         config.put("quarkus.rest-client.graph-api.url", graph.url());
         return config;
     }
@@ -44,6 +51,9 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (graph != null) {
             graph.close();
+        }
+        if (storage != null) {
+            storage.close();
         }
         if (dynamo != null) {
             dynamo.close();
