@@ -32,7 +32,7 @@ public final class HumanIntentMatcher {
     private static final Pattern ABOUT_THE_BOT = Pattern.compile(
             "^(are|r) (you|u) (a |an )?(real |actual )?(human|person|bot|robot|agent)\\b.*");
     private static final Pattern REFUSAL = Pattern.compile(
-            "\\b(no|dont|do not|don t|never|without) (need |want )?(a |an |any |to )?"
+            "\\b(no|dont|do not|don t|never|without) (need |want )?(for )?(a |an |any |to )?"
             + "(human|person|agent|someone|people|talk|speak)\\b");
 
     /** Person words must match within this many tokens of an ask. */

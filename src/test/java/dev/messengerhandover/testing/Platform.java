@@ -44,6 +44,19 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         var config = new HashMap<String, String>();
         config.put("quarkus.dynamodb.endpoint-override", storage.endpoint());
         config.put("quarkus.rest-client.graph-api.url", graph.url());
+        // Everything the function needs, as Lambda's environment would give it: the packaged function
+        // (@QuarkusIntegrationTest) runs with the prod profile and sees only this.
+        config.put("quarkus.dynamodb.aws.region", "us-east-1");
+        config.put("quarkus.dynamodb.aws.credentials.type", "static");
+        config.put("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test");
+        config.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test");
+        config.put("messenger.verify-token", "test-verify-token");
+        config.put("messenger.app-secret", APP_SECRET);
+        config.put("messenger.page-access-token", PAGE_TOKEN);
+        config.put("messenger.app-id", APP_ID);
+        config.put("handover.table", "handover-test");
+        config.put("handover.create-table", "true");
+        config.put("handover.admin-api-key", ADMIN_KEY);
         return config;
     }
 

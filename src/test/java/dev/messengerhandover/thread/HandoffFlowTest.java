@@ -34,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(Platform.class)
-class HandoffFlowTest {
+public class HandoffFlowTest {
 
     static final String NOTICE = "Sure, I'm handing you over to a person from our team.";
     static final String WELCOME_BACK = "Thanks for your patience! I'm back to help.";

@@ -1,0 +1,67 @@
+package dev.messengerhandover.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+class DeliveryParserTest {
+
+    @Test
+    void readsEveryEntryAndBothChannelsWithIdsAsStringsOrNumbers() {
+        var body = """
+                {"object":"page","entry":[
+                  {"id":"111","time":1,"messaging":[
+                    {"sender":{"id":"u1"},"recipient":{"id":"111"},"timestamp":10,
+                     "message":{"mid":"m1","text":"hi","quick_reply":{"payload":"P"},
+                       "nlp":{"intents":[{"name":"human_agent","confidence":0.9}],
+                              "traits":{"wit$sentiment":[{"value":"negative","confidence":0.7}]}}}},
+                    {"sender":{"id":"u1"},"recipient":{"id":"111"},"timestamp":11,
+                     "pass_thread_control":{"new_owner_app_id":1000000000000001,"metadata":"x"}}]},
+                  {"id":111,"time":2,"standby":[
+                    {"sender":{"id":222},"recipient":{"id":"111"},"timestamp":12,"postback":{"title":"T"}},
+                    {"sender":{"id":"111"},"recipient":{"id":"u2"},"timestamp":13,
+                     "message":{"is_echo":true,"app_id":263902037430900,"mid":"m2","text":"agent"}}]}]}
+                """;
+        var d = DeliveryParser.parse(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(d.isPage()).isTrue();
+        assertThat(d.events()).hasSize(4);
+        var m = (WebhookEvent.Message) d.events().get(0);
+        assertThat(m.quickReplyPayload()).isEqualTo("P");
+        assertThat(m.nlp()).extracting(WebhookEvent.NlpSignal::name).contains("human_agent", "wit$sentiment");
+        var pass = (WebhookEvent.PassThreadControl) d.events().get(1);
+        assertThat(pass.newOwnerAppId()).isEqualTo("1000000000000001");
+        assertThat(pass.previousOwnerAppId()).isNull();
+        var postback = (WebhookEvent.Postback) d.events().get(2);
+        assertThat(postback.envelope().channel()).isEqualTo(Channel.STANDBY);
+        assertThat(postback.envelope().senderId()).isEqualTo("222");
+        assertThat(postback.payload()).isNull();
+        var echo = (WebhookEvent.Message) d.events().get(3);
+        assertThat(echo.isEcho()).isTrue();
+        assertThat(echo.appId()).isEqualTo("263902037430900");
+        assertThat(echo.userId()).isEqualTo("u2");
+    }
+
+    @Test
+    void appRolesAndUnknownKindsDoNotFail() {
+        var body = """
+                {"object":"page","entry":[{"id":"1","time":1,"messaging":[
+                  {"recipient":{"id":"1"},"timestamp":1,"app_roles":{"123":["primary_receiver"]}},
+                  {"sender":{"id":"u"},"recipient":{"id":"1"},"timestamp":2,"reaction":{"emoji":"x"}}]}]}
+                """;
+        var d = DeliveryParser.parse(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(d.events().get(0)).isInstanceOf(WebhookEvent.AppRoles.class);
+        assertThat(d.events().get(1)).isInstanceOf(WebhookEvent.Unknown.class);
+    }
+
+    @Test
+    void refusesWhatIsNotADelivery() {
+        for (var bad : new String[] { "", "{}", "[1]", "{\"object\":\"page\",\"entry\":[1]}",
+                "{\"object\":\"page\",\"entry\":[{\"messaging\":{}}]}", "{\"a\":1,\"a\":2}" }) {
+            assertThatThrownBy(() -> DeliveryParser.parse(bad.getBytes(StandardCharsets.UTF_8)))
+                    .as(bad).isInstanceOf(MalformedDeliveryException.class);
+        }
+    }
+}
