@@ -1,0 +1,117 @@
+package dev.messengerhandover.deploy;
+
+import static dev.messengerhandover.testing.GraphStandIn.INBOX_APP_ID;
+import static dev.messengerhandover.testing.SampleEvents.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.messengerhandover.testing.DynamoDbLocal;
+import dev.messengerhandover.testing.GraphStandIn;
+import dev.messengerhandover.testing.PackagedFunction;
+import dev.messengerhandover.testing.SampleEvents;
+
+/**
+ * The packaged function, run as Lambda runs it (its own process, prod profile, settings from the environment, events
+ * from the Runtime API), fed the very sample events that {@code sam local invoke} takes, in the order of the handoff.
+ */
+class PackagedFunctionIT {
+
+    static DynamoDbLocal dynamo;
+    static GraphStandIn graph;
+
+    @BeforeAll
+    static void platform() {
+        dynamo = new DynamoDbLocal().start();
+        graph = new GraphStandIn(SampleEvents.PAGE_TOKEN, SampleEvents.APP_ID, Set.of(INBOX_APP_ID));
+    }
+
+    @AfterAll
+    static void stop() {
+        graph.close();
+        dynamo.close();
+    }
+
+    /** The settings a Page owner gives the function, as in {@code events/env.json}, pointed at the local stand-ins. */
+    static Map<String, String> environment() {
+        var env = new HashMap<String, String>();
+        env.put("MESSENGER_VERIFY_TOKEN", SampleEvents.VERIFY_TOKEN);
+        env.put("MESSENGER_APP_SECRET", SampleEvents.APP_SECRET);
+        env.put("MESSENGER_PAGE_ACCESS_TOKEN", SampleEvents.PAGE_TOKEN);
+        env.put("MESSENGER_APP_ID", SampleEvents.APP_ID);
+        env.put("HANDOVER_TABLE", "messenger-handover");
+        env.put("HANDOVER_CREATE_TABLE", "true");
+        env.put("HANDOVER_ADMIN_API_KEY", SampleEvents.ADMIN_KEY);
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
+        env.put("QUARKUS_REST_CLIENT_GRAPH_API_URL", graph.url());
+        return env;
+    }
+
+    @Test
+    void theSampleHandoffRunsThroughTheLambdaRuntime() {
+        graph.reset();
+        try (var function = new PackagedFunction(environment(), "packaged-function")) {
+            var verified = function.invoke(SampleEvents.raw("verify-webhook"));
+            assertThat(verified.status()).isEqualTo(200);
+            assertThat(verified.body()).isEqualTo("1158201444");
+
+            var message = function.invoke(SampleEvents.raw("user-message"));
+            assertThat(message.status()).isEqualTo(200);
+            assertThat(message.json().path("applied").asInt()).isEqualTo(1);
+            assertThat(graph.sentTexts(USER)).singleElement().asString().startsWith("We're open");
+            assertThat(graph.calls(USER, "messages").get(0).body().path("message").path("quick_replies")
+                    .findValuesAsText("payload")).contains("TALK_TO_PERSON");
+
+            var talk = function.invoke(SampleEvents.raw("talk-to-person"));
+            assertThat(talk.status()).isEqualTo(200);
+            assertThat(graph.calls(USER, "pass_thread_control")).singleElement()
+                    .satisfies(c -> assertThat(c.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID));
+            assertThat(graph.ownerOf(USER)).isEqualTo(INBOX_APP_ID);
+            int callsWhileHandedOver = graph.calls(USER).size();
+
+            assertThat(function.invoke(SampleEvents.raw("standby-message")).status()).isEqualTo(200);
+            assertThat(graph.calls(USER)).hasSize(callsWhileHandedOver);
+
+            graph.setOwner(USER, SampleEvents.APP_ID); // what the Page Inbox does when the agent clicks Done
+            assertThat(function.invoke(SampleEvents.raw("done")).status()).isEqualTo(200);
+            assertThat(graph.sentTexts(USER)).last().asString().startsWith("Thanks for your patience!");
+
+            var status = function.invoke(SampleEvents.raw("operator-status"));
+            assertThat(status.status()).isEqualTo(200);
+            var thread = status.json();
+            assertThat(thread.path("owner").path("role").asText()).isEqualTo("bot");
+            assertThat(thread.path("history").findValuesAsText("kind")).containsSubsequence("returned", "passed");
+            assertThat(thread.path("transcript").findValuesAsText("text")).contains("My order 1042 never arrived");
+        }
+    }
+
+    @Test
+    void aTamperedOrUnauthorisedSampleIsRefused() {
+        try (var function = new PackagedFunction(environment(), "packaged-function-refusals")) {
+            var tampered = SampleEvents.raw("user-message").replace("opening hours", "closing hours");
+            var refused = function.invoke(tampered);
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.json().path("error").asText()).isNotBlank();
+
+            var noKey = function.invoke(SampleEvents.raw("operator-status").replace(SampleEvents.ADMIN_KEY, "guess"));
+            assertThat(noKey.status()).isEqualTo(401);
+            assertThat(noKey.body()).doesNotContain(SampleEvents.ADMIN_KEY);
+        }
+    }
+
+    @Test
+    void withoutItsSecretsTheFunctionRefusesToStartAndSaysWhichIsMissing() {
+        var env = environment();
+        env.remove("MESSENGER_APP_SECRET");
+        assertThatThrownBy(() -> new PackagedFunction(env, "packaged-function-no-secret").close())
+                .hasMessageContaining("did not start").hasMessageContaining("messenger.app-secret");
+        assertThat(graph.calls()).noneMatch(c -> c.authorization() == null);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.messengerhandover.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The AWS Lambda Runtime API (version 2018-06-01) as the Lambda service offers it to a function process: the function
+ * long-polls {@code /invocation/next}, then posts {@code /response} or {@code /error} for that request id. Point a
+ * function at it with {@code AWS_LAMBDA_RUNTIME_API=host:port}, exactly as Lambda does.
+ */
+public final class LambdaRuntimeApi implements AutoCloseable {
+
+    private static final String BASE = "/2018-06-01/runtime/";
+
+    /** What the function answered: {@code error} is true for {@code /error} and {@code /init/error}. */
+    public record Answer(String body, boolean error) {
+    }
+
+    private record Invocation(String requestId, String event) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        var thread = new Thread(r, "lambda-runtime-api");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final Map<String, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
+    private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
+    private volatile Answer initError;
+
+    public LambdaRuntimeApi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext(BASE, this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** The value for {@code AWS_LAMBDA_RUNTIME_API}. */
+    public String address() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** When the function first asked for work (its init phase is over), in {@link System#nanoTime()}. */
+    public long awaitReady(Duration timeout) throws TimeoutException {
+        try {
+            return firstPoll.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    public Answer initError() {
+        return initError;
+    }
+
+    /** Queues one event and waits for the function's answer. */
+    public Answer invoke(String event, Duration timeout) throws TimeoutException {
+        var requestId = UUID.randomUUID().toString();
+        var answer = new CompletableFuture<Answer>();
+        answers.put(requestId, answer);
+        pending.add(new Invocation(requestId, event));
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            answers.remove(requestId);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            var path = exchange.getRequestURI().getPath().substring(BASE.length());
+            var method = exchange.getRequestMethod();
+            if (method.equals("GET") && path.equals("invocation/next")) {
+                next(exchange);
+            } else if (method.equals("POST") && path.equals("init/error")) {
+                initError = new Answer(read(exchange), true);
+                firstPoll.completeExceptionally(new IllegalStateException("init error: " + initError.body()));
+                reply(exchange, 202, "{\"status\":\"OK\"}");
+            } else if (method.equals("POST") && path.startsWith("invocation/")) {
+                var parts = path.split("/");
+                var future = answers.get(parts[1]);
+                if (future == null || parts.length != 3) {
+                    reply(exchange, 404, "{\"errorMessage\":\"unknown request id\",\"errorType\":\"InvalidRequestID\"}");
+                    return;
+                }
+                future.complete(new Answer(read(exchange), parts[2].equals("error")));
+                reply(exchange, 202, "{\"status\":\"OK\"}");
+            } else {
+                reply(exchange, 404, "{\"errorMessage\":\"not found\"}");
+            }
+        }
+    }
+
+    private void next(HttpExchange exchange) throws IOException {
+        firstPoll.complete(System.nanoTime());
+        Invocation invocation;
+        try {
+            invocation = pending.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", "application/json");
+        headers.set("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
+        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 30_000));
+        headers.set("Lambda-Runtime-Invoked-Function-Arn",
+                "arn:aws:lambda:us-east-1:123456789012:function:messenger-handover");
+        headers.set("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000)
+                + "-" + invocation.requestId().replace("-", "").substring(0, 24) + ";Sampled=0");
+        reply(exchange, 200, invocation.event());
+    }
+
+    private static String read(HttpExchange exchange) throws IOException {
+        return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+        var bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

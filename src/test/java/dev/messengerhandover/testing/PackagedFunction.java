@@ -1,0 +1,190 @@
+package dev.messengerhandover.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * {@code target/function.zip} in its own process, started the way Lambda's {@code java21} runtime starts it: unpacked,
+ * class path = the zip's root and {@code lib/*}, the AWS Lambda Runtime Interface Client as main class calling
+ * {@code QuarkusStreamHandler::handleRequest}, nothing but environment variables for settings, and
+ * {@code AWS_LAMBDA_RUNTIME_API} pointing at a {@link LambdaRuntimeApi}. No test class path, no test profile: what
+ * ships is what runs.
+ */
+public final class PackagedFunction implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+
+    /** An API Gateway payload 2.0 answer. */
+    public record HttpAnswer(int status, JsonNode headers, String body) {
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final LambdaRuntimeApi runtime = new LambdaRuntimeApi();
+    private final Process process;
+    private final Path log;
+    private final long startedAt;
+    private final long readyAt;
+
+    /** Starts the function with {@code environment} (the function's own settings) and waits for its first poll. */
+    public PackagedFunction(Map<String, String> environment, String logName) {
+        log = Path.of("target", logName + ".log");
+        var task = unpack(Path.of("target", "function.zip"), Path.of("target", "function"));
+        var classPath = String.join(File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
+                Path.of("target", "lambda-runtime").toAbsolutePath() + "/*");
+        var builder = new ProcessBuilder(javaExecutable(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
+        // Only what Lambda would set: the developer's own MESSENGER_*/HANDOVER_*/QUARKUS_* must not leak in.
+        builder.environment().keySet().removeIf(k -> k.startsWith("MESSENGER_") || k.startsWith("HANDOVER_")
+                || k.startsWith("QUARKUS_") || k.startsWith("AWS_"));
+        var env = builder.environment();
+        env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "messenger-handover");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("DISABLE_SIGNAL_HANDLERS", "true");
+        env.putAll(environment);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        startedAt = System.nanoTime();
+        try {
+            process = builder.start();
+            readyAt = awaitReady();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (TimeoutException | RuntimeException e) {
+            close();
+            throw new IllegalStateException("the packaged function did not start; see " + log + "\n" + tail(), e);
+        }
+    }
+
+    private long awaitReady() throws TimeoutException {
+        var deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return runtime.awaitReady(Duration.ofMillis(100));
+            } catch (TimeoutException e) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("exited with " + process.exitValue() + " during init");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Process start to first poll of the Runtime API: the function's init phase. */
+    public Duration init() {
+        return Duration.ofNanos(readyAt - startedAt);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Sends one API Gateway event through the Runtime API and returns the function's HTTP answer. */
+    public HttpAnswer invoke(String event) {
+        try {
+            var answer = runtime.invoke(event, Duration.ofSeconds(30));
+            if (answer.error()) {
+                throw new IllegalStateException("the function reported an invocation error: " + answer.body());
+            }
+            var response = JSON.readTree(answer.body());
+            var body = response.path("body").asText("");
+            if (response.path("isBase64Encoded").asBoolean()) {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            }
+            return new HttpAnswer(response.path("statusCode").asInt(), response.path("headers"), body);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer in 30 s; see " + log + "\n" + tail(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tail() {
+        try {
+            var lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        runtime.close();
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Unpacks the zip as Lambda does into {@code /var/task}; returns the absolute directory. */
+    static synchronized Path unpack(Path zip, Path into) {
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException("no " + zip + ": run ./mvnw package first");
+        }
+        try {
+            var target = into.toAbsolutePath();
+            if (Files.isDirectory(target) && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(zip)) > 0) {
+                return target;
+            }
+            try (var old = Files.walk(target)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // first unpack
+            }
+            Files.createDirectories(target);
+            try (var in = new ZipInputStream(Files.newInputStream(zip))) {
+                for (ZipEntry entry; (entry = in.getNextEntry()) != null;) {
+                    var file = target.resolve(entry.getName()).normalize();
+                    if (!file.startsWith(target)) {
+                        throw new IOException("zip entry outside the target: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(file);
+                    } else {
+                        Files.createDirectories(file.getParent());
+                        Files.copy(in, file);
+                    }
+                }
+            }
+            Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.messengerhandover.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.messengerhandover.webhook.SignatureVerifier;
+
+/**
+ * The sample API Gateway (HTTP API, payload 2.0) events under {@code src/test/resources/events}, the ones
+ * {@code sam local invoke -e} takes. Their POST bodies are signed with {@link #APP_SECRET}, the app secret of
+ * {@code events/env.json}; {@link #sign()} rewrites the signature headers after a body was edited.
+ */
+public final class SampleEvents {
+
+    public static final Path DIR = Path.of("src/test/resources/events");
+    public static final String APP_SECRET = "sample-app-secret";
+    public static final String VERIFY_TOKEN = "sample-verify-token";
+    public static final String PAGE_TOKEN = "sample-page-token";
+    public static final String ADMIN_KEY = "sample-admin-key";
+    public static final String APP_ID = "1000000000000001";
+    public static final String PAGE_ID = "200000000000002";
+    public static final String USER = "7000000000000042";
+
+    /** The handoff as a Page owner would replay it, in this order. */
+    public static final List<String> FLOW = List.of("verify-webhook", "user-message", "talk-to-person",
+            "standby-message", "done", "operator-status");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SignatureVerifier SIGNER = new SignatureVerifier(APP_SECRET);
+    private static final Pattern SIGNATURE = Pattern.compile("(\"x-hub-signature-256\"\\s*:\\s*\")([^\"]*)(\")");
+
+    private SampleEvents() {
+    }
+
+    public static String raw(String name) {
+        try {
+            return Files.readString(DIR.resolve(name + ".json"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode json(String name) {
+        try {
+            return JSON.readTree(raw(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static List<String> names() {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json") && !n.equals("env.json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length())).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The signature Messenger would send for this event's body. */
+    public static String expectedSignature(JsonNode event) {
+        return SIGNER.header(event.path("body").asText().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Rewrites the {@code x-hub-signature-256} header of every sample that has a body; returns the files changed. */
+    public static List<String> sign() {
+        return names().stream().filter(name -> {
+            var event = json(name);
+            if (!event.has("body")) {
+                return false;
+            }
+            var text = raw(name);
+            var signed = SIGNATURE.matcher(text)
+                    .replaceFirst(m -> Matcher.quoteReplacement(m.group(1) + expectedSignature(event) + m.group(3)));
+            if (signed.equals(text)) {
+                return false;
+            }
+            try {
+                Files.writeString(DIR.resolve(name + ".json"), signed, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return true;
+        }).toList();
+    }
+}
