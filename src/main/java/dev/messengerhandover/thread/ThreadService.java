@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import dev.messengerhandover.graph.Deadline;
 import dev.messengerhandover.graph.GraphClient;
@@ -60,8 +61,21 @@ public class ThreadService {
     /** Applies the events of one thread, in order. Throws {@link StorageException} when the store fails or stays busy. */
     public void apply(String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
         StoredThread known = null;
-        for (var event : events) {
-            known = applyOne(known, pageId, userId, event, deadline);
+        // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
+        MDC.put("page", pageId);
+        MDC.put("user", userId);
+        try {
+            for (var event : events) {
+                MDC.put("event", event.getClass().getSimpleName());
+                MDC.put("channel", event.envelope().channel().name().toLowerCase(java.util.Locale.ROOT));
+                known = applyOne(known, pageId, userId, event, deadline);
+            }
+        } finally {
+            MDC.remove("page");
+            MDC.remove("user");
+            MDC.remove("event");
+            MDC.remove("channel");
+            MDC.remove("outcome");
         }
     }
 
@@ -74,7 +88,8 @@ public class ThreadService {
                 current = store.load(pageId, userId, control.rules().botAppId());
             }
             if (current.hasProcessed(key)) {
-                LOG.debugf("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
+                MDC.put("outcome", "duplicate");
+                LOG.infof("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
                 return current;
             }
             if (current.claimedAt(clock.millis())) {
@@ -85,12 +100,19 @@ public class ThreadService {
             }
             var plan = control.onEvent(current.state(), event);
             if (!plan.changed() && plan.steps().isEmpty()) {
+                MDC.put("outcome", "ignored");
+                LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
                 return current;
             }
             try {
-                return plan.hasEffects()
-                        ? runClaimed(current, plan, key, event.envelope().timestamp(), describe(event), deadline)
-                        : store.save(current, run(plan, userId, event.envelope().timestamp(), deadline), key);
+                if (plan.hasEffects()) {
+                    return runClaimed(current, plan, key, event.envelope().timestamp(), describe(event), deadline);
+                }
+                var saved = store.save(current, run(plan, userId, event.envelope().timestamp(), deadline), key);
+                MDC.put("outcome", "recorded");
+                LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, describe(event),
+                        saved.state().ownerAppId());
+                return saved;
             } catch (ConflictException raced) {
                 pauseOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
                 current = null;
@@ -104,6 +126,7 @@ public class ThreadService {
         var state = run(plan, claimed.state().userId(), at, deadline);
         try {
             var saved = store.save(claimed, state, key);
+            MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
                     plan.steps().stream().map(s -> s.getClass().getSimpleName()).toList());
             return saved;

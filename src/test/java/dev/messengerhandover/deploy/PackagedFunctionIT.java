@@ -90,6 +90,34 @@ class PackagedFunctionIT {
             assertThat(thread.path("history").findValuesAsText("kind")).containsSubsequence("returned", "passed");
             assertThat(thread.path("transcript").findValuesAsText("text")).contains("My order 1042 never arrived");
         }
+        // Prod logs: one JSON object per line, queryable by page, user, event and outcome; never a secret.
+        var log = readLog("packaged-function");
+        var outcomes = log.lines().filter(l -> l.startsWith("{")).map(PackagedFunctionIT::json)
+                .filter(j -> j.path("mdc").has("outcome")).toList();
+        assertThat(outcomes).extracting(j -> j.path("mdc").path("outcome").asText()).contains("applied", "recorded");
+        assertThat(outcomes).allSatisfy(j -> {
+            assertThat(j.path("mdc").path("page").asText()).isEqualTo(SampleEvents.PAGE_ID);
+            assertThat(j.path("mdc").path("user").asText()).isEqualTo(USER);
+            assertThat(j.path("mdc").path("event").asText()).isNotBlank();
+        });
+        assertThat(log).doesNotContain(SampleEvents.APP_SECRET, SampleEvents.PAGE_TOKEN, SampleEvents.ADMIN_KEY,
+                SampleEvents.VERIFY_TOKEN);
+    }
+
+    static String readLog(String name) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("target", name + ".log"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode json(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
