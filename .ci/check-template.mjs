@@ -33,6 +33,7 @@ if (variant === 'native') {
 } else {
   throw new Error('variant must be native or jvm');
 }
+check(/function\.zip$/.test(fn.Code?.S3Key ?? ''), 'artifact is target/function.zip');
 check(JSON.stringify(fn.Architectures) === '["x86_64"]', 'x86_64 by default');
 check(fn.Timeout <= 29, 'timeout below the HTTP API limit');
 check(env.DISABLE_SIGNAL_HANDLERS === 'true', 'DISABLE_SIGNAL_HANDLERS=true');
@@ -46,12 +47,19 @@ for (const key of ['MESSENGER_APP_ID', 'MESSENGER_PAGE_INBOX_APP_ID', 'MESSENGER
   check(key in env, `${key} set`);
 }
 
+// The key schema and TTL attribute must be the ones the code writes: read them from the store's source.
+const store = readFileSync('src/main/java/dev/messengerhandover/store/ThreadStore.java', 'utf8');
+const constant = (name) => store.match(new RegExp(`static final String ${name} = "([^"]+)"`))?.[1];
+const [pk, sk, ttl] = ['PK', 'SK', 'TTL_ATTRIBUTE'].map(constant);
+check(pk && sk && ttl, 'key and TTL attribute names found in ThreadStore.java');
 const table = one('AWS::DynamoDB::Table').Properties;
 check(table.BillingMode === 'PAY_PER_REQUEST', 'on-demand table');
 check(JSON.stringify(table.KeySchema) === JSON.stringify([
-  { AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]), 'pk/sk key schema');
-check(table.TimeToLiveSpecification?.AttributeName === 'expiresAt' && table.TimeToLiveSpecification?.Enabled === true,
-  'TTL on expiresAt');
+  { AttributeName: pk, KeyType: 'HASH' }, { AttributeName: sk, KeyType: 'RANGE' }]), `key schema ${pk}/${sk}`);
+check(JSON.stringify(table.AttributeDefinitions) === JSON.stringify([
+  { AttributeName: pk, AttributeType: 'S' }, { AttributeName: sk, AttributeType: 'S' }]), 'string keys');
+check(table.TimeToLiveSpecification?.AttributeName === ttl && table.TimeToLiveSpecification?.Enabled === true,
+  `TTL on ${ttl}`);
 check(table.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true, 'point-in-time recovery on');
 check(table.DeletionProtectionEnabled === true, 'deletion protection on by default');
 

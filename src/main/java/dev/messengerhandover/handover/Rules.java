@@ -40,6 +40,9 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
 
     /** How a role shows in the operator API. */
     public String roleOf(String appId) {
+        if (appId == null) {
+            return "idle";
+        }
         if (botAppId.equals(appId)) {
             return "bot";
         }

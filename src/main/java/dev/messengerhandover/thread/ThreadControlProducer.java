@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 
 import dev.messengerhandover.config.HandoverConfig;
@@ -22,8 +23,9 @@ public class ThreadControlProducer {
 
     static final String DEFAULT_CATALOGUE = "bot-catalogue.json";
 
+    // @Singleton, no client proxy: whoever injects it builds it, so the catalogue is read (and checked) at start-up.
     @Produces
-    @ApplicationScoped
+    @Singleton
     ThreadControl threadControl(MessengerConfig messenger, HandoverConfig handover) {
         var rules = new Rules(messenger.appId(), messenger.pageInboxAppId(), handover.handoffPayload(),
                 handover.fallbackLimit(), handover.welcomeBack(), handover.requestPolicy(), handover.nlpNames(),

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,6 +31,9 @@ import dev.messengerhandover.webhook.WebhookEvent;
  * delivery waits for it instead of passing twice; the final write records the event's key so that a redelivery is a
  * no-op. Steady state: one read and two writes for an answered message, one read and one write for a standby one.
  */
+// Built at start-up, not on the first delivery: a bad bot catalogue fails the deployment's init, and the work lands in
+// Lambda's init phase (and in the SnapStart snapshot) instead of the first user's wait.
+@Startup
 @ApplicationScoped
 public class ThreadService {
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -102,6 +103,29 @@ class PackagedFunctionIT {
         });
         assertThat(log).doesNotContain(SampleEvents.APP_SECRET, SampleEvents.PAGE_TOKEN, SampleEvents.ADMIN_KEY,
                 SampleEvents.VERIFY_TOKEN);
+    }
+
+    @Test
+    void aBrokenBotCatalogueStopsTheFunctionAtInitAndSaysWhatIsWrong() throws java.io.IOException {
+        var catalogue = java.nio.file.Files.createTempFile("catalogue", ".json");
+        java.nio.file.Files.writeString(catalogue, "{\"greeting\":{\"id\":\"greeting\",\"keywords\":[\"hi\"],"
+                + "\"answer\":\"Hi!\"},\"faqs\":[]}");
+        var env = environment();
+        env.put("HANDOVER_CATALOGUE", catalogue.toString());
+        assertThatThrownBy(() -> new PackagedFunction(env, "packaged-function-bad-catalogue").close())
+                .hasMessageContaining("did not start").hasMessageContaining("bot catalogue");
+    }
+
+    @Test
+    void functionZipHoldsTheFunctionAndNothingOfTheDevAndTestTooling() throws java.io.IOException {
+        List<String> entries;
+        try (var zip = new java.util.zip.ZipFile("target/function.zip")) {
+            entries = zip.stream().map(java.util.zip.ZipEntry::getName).toList();
+        }
+        assertThat(entries).contains("dev/messengerhandover/webhook/WebhookResource.class", "bot-catalogue.json",
+                "application.properties");
+        assertThat(entries).noneMatch(e -> e.contains("DynamoDBLocal") || e.contains("sqlite4java")
+                || e.contains("pinpoint") || e.contains("dev/messengerhandover/testing/") || e.contains("junit"));
     }
 
     static String readLog(String name) {
