@@ -47,19 +47,27 @@ public final class PackagedFunction implements AutoCloseable {
 
     /** Starts the function with {@code environment} (the function's own settings) and waits for its first poll. */
     public PackagedFunction(Map<String, String> environment, String logName) {
+        this(Path.of("target", "function.zip"), environment, logName);
+    }
+
+    /** Any Quarkus Lambda {@code function.zip}: the benchmark also runs its floor function this way. */
+    public PackagedFunction(Path zip, Map<String, String> environment, String logName) {
         log = Path.of("target", logName + ".log");
-        var task = unpack(Path.of("target", "function.zip"), Path.of("target", "function"));
+        var task = unpack(zip, Path.of("target", "unpacked", Integer.toHexString(zip.toAbsolutePath().hashCode())));
         var classPath = String.join(File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
                 Path.of("target", "lambda-runtime").toAbsolutePath() + "/*");
-        var builder = new ProcessBuilder(javaExecutable(), "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
+        var memory = environment.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+        // The JVM sizes itself as in a Lambda sandbox of that memory (heap, GC choice); flags as the java21 runtime.
+        var builder = new ProcessBuilder(javaExecutable(), "-XX:MaxRAM=" + memory + "m", "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1", "-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                HANDLER);
         // Only what Lambda would set: the developer's own MESSENGER_*/HANDOVER_*/QUARKUS_* must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("MESSENGER_") || k.startsWith("HANDOVER_")
                 || k.startsWith("QUARKUS_") || k.startsWith("AWS_"));
         var env = builder.environment();
         env.put("AWS_LAMBDA_RUNTIME_API", runtime.address());
         env.put("AWS_LAMBDA_FUNCTION_NAME", "messenger-handover");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", "test");
         env.put("AWS_SECRET_ACCESS_KEY", "test");
@@ -101,6 +109,17 @@ public final class PackagedFunction implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** Peak resident set size of the function process so far (Linux {@code VmHWM}), in KiB; -1 if unknown. */
+    public long peakRssKib() {
+        try {
+            return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmHWM:")).map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong)
+                    .findFirst().orElse(-1);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** Sends one API Gateway event through the Runtime API and returns the function's HTTP answer. */

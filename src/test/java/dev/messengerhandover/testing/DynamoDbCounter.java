@@ -1,0 +1,139 @@
+package dev.messengerhandover.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An HTTP proxy in front of DynamoDB (Local) that counts what a function really asks of it: requests per operation
+ * ({@code X-Amz-Target}) and the capacity units DynamoDB reports in each answer's {@code ConsumedCapacity}. Measured
+ * from outside the function, so the cost figures do not depend on the function's own bookkeeping.
+ */
+public final class DynamoDbCounter implements AutoCloseable {
+
+    static {
+        // The JDK server writes headers and body in separate packets: without TCP_NODELAY every exchange waits out
+        // the peer's delayed ACK (about 40 ms), which would be measured as our latency.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** Counts since the last {@link #reset()}. */
+    public record Counts(Map<String, Long> requests, double readUnits, double writeUnits) {
+        public long of(String operation) {
+            return requests.getOrDefault(operation, 0L);
+        }
+
+        public long reads() {
+            return of("GetItem") + of("Query") + of("Scan") + of("BatchGetItem");
+        }
+
+        public long writes() {
+            return of("PutItem") + of("UpdateItem") + of("DeleteItem") + of("BatchWriteItem");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
+            "upgrade", "transfer-encoding");
+    private static final Set<String> READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem");
+
+    private final String target;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
+        var thread = new Thread(r, "dynamodb-counter");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final DoubleAdder readUnits = new DoubleAdder();
+    private final DoubleAdder writeUnits = new DoubleAdder();
+
+    public DynamoDbCounter(String targetEndpoint) {
+        this.target = targetEndpoint;
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/", this::forward);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void reset() {
+        requests.clear();
+        readUnits.reset();
+        writeUnits.reset();
+    }
+
+    public Counts counts() {
+        var copy = new java.util.TreeMap<String, Long>();
+        requests.forEach((op, n) -> copy.put(op, n.sum()));
+        return new Counts(copy, readUnits.sum(), writeUnits.sum());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            var body = exchange.getRequestBody().readAllBytes();
+            var request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
+                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP_HEADERS.contains(name.toLowerCase())) {
+                    values.forEach(v -> request.header(name, v));
+                }
+            });
+            HttpResponse<byte[]> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            var amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            var operation = amzTarget == null ? "?" : amzTarget.substring(amzTarget.indexOf('.') + 1);
+            requests.computeIfAbsent(operation, k -> new LongAdder()).increment();
+            if (response.statusCode() == 200 && response.body().length > 0) {
+                var units = JSON.readTree(response.body()).path("ConsumedCapacity").path("CapacityUnits");
+                if (units.isNumber()) {
+                    (READS.contains(operation) ? readUnits : writeUnits).add(units.asDouble());
+                }
+            }
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_HEADERS.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                    values.forEach(v -> exchange.getResponseHeaders().add(name, v));
+                }
+            });
+            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
+    }
+}
