@@ -347,14 +347,7 @@ class BenchmarkIT {
     // --- plumbing ---------------------------------------------------------------------------------------------------
 
     Map<String, String> environment() {
-        var env = new HashMap<String, String>();
-        env.put("MESSENGER_VERIFY_TOKEN", SampleEvents.VERIFY_TOKEN);
-        env.put("MESSENGER_APP_SECRET", SampleEvents.APP_SECRET);
-        env.put("MESSENGER_PAGE_ACCESS_TOKEN", SampleEvents.PAGE_TOKEN);
-        env.put("MESSENGER_APP_ID", SampleEvents.APP_ID);
-        env.put("HANDOVER_TABLE", "messenger-handover");
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", counter.endpoint());
-        env.put("QUARKUS_REST_CLIENT_GRAPH_API_URL", graph.url());
+        var env = SampleEvents.environment(counter.endpoint(), graph.url());
         env.put("QUARKUS_LOG_CONSOLE_LEVEL", "WARN");
         return env;
     }

@@ -5,7 +5,6 @@ import static dev.messengerhandover.testing.SampleEvents.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,16 +41,8 @@ class PackagedFunctionIT {
 
     /** The settings a Page owner gives the function, as in {@code events/env.json}, pointed at the local stand-ins. */
     static Map<String, String> environment() {
-        var env = new HashMap<String, String>();
-        env.put("MESSENGER_VERIFY_TOKEN", SampleEvents.VERIFY_TOKEN);
-        env.put("MESSENGER_APP_SECRET", SampleEvents.APP_SECRET);
-        env.put("MESSENGER_PAGE_ACCESS_TOKEN", SampleEvents.PAGE_TOKEN);
-        env.put("MESSENGER_APP_ID", SampleEvents.APP_ID);
-        env.put("HANDOVER_TABLE", "messenger-handover");
+        var env = SampleEvents.environment(dynamo.endpoint(), graph.url());
         env.put("HANDOVER_CREATE_TABLE", "true");
-        env.put("HANDOVER_ADMIN_API_KEY", SampleEvents.ADMIN_KEY);
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("QUARKUS_REST_CLIENT_GRAPH_API_URL", graph.url());
         return env;
     }
 

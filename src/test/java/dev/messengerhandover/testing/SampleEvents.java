@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -65,6 +67,23 @@ public final class SampleEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The settings a Page owner gives the function, as in {@code events/env.json}, pointed at a local DynamoDB and
+     * Graph stand-in. A fresh, mutable map.
+     */
+    public static Map<String, String> environment(String dynamoEndpoint, String graphUrl) {
+        var env = new HashMap<String, String>();
+        env.put("MESSENGER_VERIFY_TOKEN", VERIFY_TOKEN);
+        env.put("MESSENGER_APP_SECRET", APP_SECRET);
+        env.put("MESSENGER_PAGE_ACCESS_TOKEN", PAGE_TOKEN);
+        env.put("MESSENGER_APP_ID", APP_ID);
+        env.put("HANDOVER_TABLE", "messenger-handover");
+        env.put("HANDOVER_ADMIN_API_KEY", ADMIN_KEY);
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamoEndpoint);
+        env.put("QUARKUS_REST_CLIENT_GRAPH_API_URL", graphUrl);
+        return env;
     }
 
     /** The signature Messenger would send for this event's body. */
