@@ -2,6 +2,7 @@ package dev.messengerhandover.thread;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.quarkus.runtime.Startup;
@@ -38,6 +39,8 @@ import dev.messengerhandover.webhook.WebhookEvent;
 public class ThreadService {
 
     private static final Logger LOG = Logger.getLogger(ThreadService.class);
+    /** MDC fields this class sets on the pool thread while it applies a thread's events. */
+    private static final List<String> LOG_FIELDS = List.of("page", "user", "event", "channel", "outcome");
     /** How long a claim blocks others: past it a crashed instance's claim is taken over. */
     static final long CLAIM_MILLIS = 20_000;
 
@@ -71,15 +74,11 @@ public class ThreadService {
         try {
             for (var event : events) {
                 MDC.put("event", event.getClass().getSimpleName());
-                MDC.put("channel", event.envelope().channel().name().toLowerCase(java.util.Locale.ROOT));
+                MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
                 known = applyOne(known, pageId, userId, event, deadline);
             }
         } finally {
-            MDC.remove("page");
-            MDC.remove("user");
-            MDC.remove("event");
-            MDC.remove("channel");
-            MDC.remove("outcome");
+            LOG_FIELDS.forEach(MDC::remove);
         }
     }
 

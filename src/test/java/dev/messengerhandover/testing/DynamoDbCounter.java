@@ -1,8 +1,6 @@
 package dev.messengerhandover.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,14 +8,11 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * An HTTP proxy in front of DynamoDB (Local) that counts what a function really asks of it: requests per operation
@@ -25,12 +20,6 @@ import com.sun.net.httpserver.HttpServer;
  * from outside the function, so the cost figures do not depend on the function's own bookkeeping.
  */
 public final class DynamoDbCounter implements AutoCloseable {
-
-    static {
-        // The JDK server writes headers and body in separate packets: without TCP_NODELAY every exchange waits out
-        // the peer's delayed ACK (about 40 ms), which would be measured as our latency.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     /** Counts since the last {@link #reset()}. */
     public record Counts(Map<String, Long> requests, double readUnits, double writeUnits) {
@@ -53,12 +42,7 @@ public final class DynamoDbCounter implements AutoCloseable {
     private static final Set<String> READS = Set.of("GetItem", "Query", "Scan", "BatchGetItem");
 
     private final String target;
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(32, r -> {
-        var thread = new Thread(r, "dynamodb-counter");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final LocalHttpServer server;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final DoubleAdder readUnits = new DoubleAdder();
@@ -66,18 +50,11 @@ public final class DynamoDbCounter implements AutoCloseable {
 
     public DynamoDbCounter(String targetEndpoint) {
         this.target = targetEndpoint;
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext("/", this::forward);
-        server.setExecutor(executor);
-        server.start();
+        server = new LocalHttpServer("dynamodb-counter", "/", this::forward);
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     public void reset() {
@@ -94,8 +71,7 @@ public final class DynamoDbCounter implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void forward(HttpExchange exchange) throws IOException {
@@ -130,10 +106,7 @@ public final class DynamoDbCounter implements AutoCloseable {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
                 }
             });
-            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(response.body());
-            }
+            LocalHttpServer.reply(exchange, response.statusCode(), response.body());
         }
     }
 }

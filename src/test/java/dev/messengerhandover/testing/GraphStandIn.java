@@ -2,7 +2,6 @@ package dev.messengerhandover.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -21,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * An HTTP stand-in for the Graph API's Messenger endpoints. It speaks Graph's wire format (paths, JSON bodies, the
@@ -29,12 +25,6 @@ import com.sun.net.httpserver.HttpServer;
  * token's caller (the Primary Receiver), records every call, and can be told to fail, hang or slow down.
  */
 public final class GraphStandIn implements AutoCloseable {
-
-    static {
-        // The JDK server writes headers and body in separate packets: without TCP_NODELAY every exchange waits out
-        // the peer's delayed ACK (about 40 ms), which would be measured as our latency.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     public static final String INBOX_APP_ID = "263902037430900";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,8 +48,7 @@ public final class GraphStandIn implements AutoCloseable {
     public record Fault(String endpoint, int status, String body, long delayMillis, boolean reset, boolean applyFirst) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final LocalHttpServer server;
     private final String token;
     private final String primaryAppId;
     private final Set<String> secondaryAppIds;
@@ -73,24 +62,16 @@ public final class GraphStandIn implements AutoCloseable {
         this.token = token;
         this.primaryAppId = primaryAppId;
         this.secondaryAppIds = Set.copyOf(secondaryAppIds);
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+        server = new LocalHttpServer("graph-stand-in", "/", this::handle);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     // --- what tests look at ----------------------------------------------------------------------------------------

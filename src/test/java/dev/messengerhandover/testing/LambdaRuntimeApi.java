@@ -1,8 +1,6 @@
 package dev.messengerhandover.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -10,14 +8,12 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * The AWS Lambda Runtime API (version 2018-06-01) as the Lambda service offers it to a function process: the function
@@ -25,12 +21,6 @@ import com.sun.net.httpserver.HttpServer;
  * function at it with {@code AWS_LAMBDA_RUNTIME_API=host:port}, exactly as Lambda does.
  */
 public final class LambdaRuntimeApi implements AutoCloseable {
-
-    static {
-        // The JDK server writes headers and body in separate packets: without TCP_NODELAY every exchange waits out
-        // the peer's delayed ACK (about 40 ms), which would be measured as our latency.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
 
     private static final String BASE = "/2018-06-01/runtime/";
 
@@ -41,43 +31,24 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     private record Invocation(String requestId, String event) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        var thread = new Thread(r, "lambda-runtime-api");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final LocalHttpServer server;
     private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
     private volatile Answer initError;
 
     public LambdaRuntimeApi() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        server.createContext(BASE, this::handle);
-        server.setExecutor(executor);
-        server.start();
+        server = new LocalHttpServer("lambda-runtime-api", BASE, this::handle);
     }
 
     /** The value for {@code AWS_LAMBDA_RUNTIME_API}. */
     public String address() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + server.port();
     }
 
     /** When the function first asked for work (its init phase is over), in {@link System#nanoTime()}. */
     public long awaitReady(Duration timeout) throws TimeoutException {
-        try {
-            return firstPoll.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        return await(firstPoll, timeout);
     }
 
     public Answer initError() {
@@ -91,21 +62,26 @@ public final class LambdaRuntimeApi implements AutoCloseable {
         answers.put(requestId, answer);
         pending.add(new Invocation(requestId, event));
         try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            return await(answer, timeout);
         } finally {
             answers.remove(requestId);
         }
     }
 
+    private static <T> T await(CompletableFuture<T> future, Duration timeout) throws TimeoutException {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -158,10 +134,6 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     }
 
     private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        var bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LocalHttpServer.reply(exchange, status, body.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -107,10 +107,6 @@ public final class PackagedFunction implements AutoCloseable {
         return Duration.ofNanos(readyAt - startedAt);
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** Peak resident set size of the function process so far (Linux {@code VmHWM}), in KiB; -1 if unknown. */
     public long peakRssKib() {
         try {
