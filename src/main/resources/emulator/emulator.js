@@ -81,9 +81,8 @@
     const note = $('notification');
     if (notified.length) {
       note.hidden = false;
-      note.textContent = notified.length === 1
-        ? 'New conversation needs a person: ' + notified[0].name
-        : notified.length + ' conversations need a person';
+      note.textContent = (notified.length === 1 ? 'New conversation needs a person: '
+        : notified.length + ' conversations need a person: ') + notified.map((c) => c.name).join(', ');
       const fresh = notified.filter((c) => !lastNotified.has(c.psid));
       if (fresh.length && folder !== 'inbox') { folder = 'inbox'; return renderInbox(); }
     } else {

@@ -108,7 +108,7 @@ public class Emulator {
     }
 
     /** Meta's serialisation: every non-ASCII UTF-16 unit as lowercase {@code \\uXXXX}, signed as sent. */
-    static String escapeNonAscii(String json) {
+    public static String escapeNonAscii(String json) {
         var out = new StringBuilder(json.length());
         for (char c : json.toCharArray()) {
             if (c < 0x80) {

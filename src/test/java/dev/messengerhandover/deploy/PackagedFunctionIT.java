@@ -117,6 +117,18 @@ class PackagedFunctionIT {
                 "application.properties");
         assertThat(entries).noneMatch(e -> e.contains("DynamoDBLocal") || e.contains("sqlite4java")
                 || e.contains("pinpoint") || e.contains("dev/messengerhandover/testing/") || e.contains("junit"));
+        // The emulator and the dev-mode DynamoDB Local starter exist in dev and test builds only; any class or page
+        // of theirs found here is missing from quarkus.package.jar.user-configured-ignored-entries.
+        var classes = java.nio.file.Path.of("target/classes");
+        List<String> devOnly;
+        try (var files = java.nio.file.Files.walk(classes)) {
+            devOnly = files.filter(java.nio.file.Files::isRegularFile).map(f -> classes.relativize(f).toString())
+                    .filter(f -> f.startsWith("dev/messengerhandover/emulator/") || f.startsWith("emulator/")
+                            || f.startsWith("dev/messengerhandover/dev/"))
+                    .toList();
+        }
+        assertThat(devOnly).hasSizeGreaterThan(5);
+        assertThat(entries).doesNotContainAnyElementsOf(devOnly).noneMatch(e -> e.contains("selenium"));
     }
 
     static String readLog(String name) {

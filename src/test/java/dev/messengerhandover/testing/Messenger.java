@@ -126,15 +126,7 @@ public final class Messenger {
 
     /** Meta's serialisation: every non-ASCII UTF-16 unit as lowercase {@code \\uXXXX}. */
     public static String escapeNonAscii(String json) {
-        var out = new StringBuilder(json.length());
-        for (char c : json.toCharArray()) {
-            if (c < 0x80) {
-                out.append(c);
-            } else {
-                out.append(String.format("\\u%04x", (int) c));
-            }
-        }
-        return out.toString();
+        return dev.messengerhandover.emulator.Emulator.escapeNonAscii(json);
     }
 
     public static String signature(String body) {

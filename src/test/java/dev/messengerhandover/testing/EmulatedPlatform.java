@@ -1,0 +1,117 @@
+package dev.messengerhandover.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.restassured.http.ContentType;
+
+/**
+ * Tests on the Messenger Platform emulator instead of the Graph stand-in: the function's Graph client calls the
+ * emulator, and the emulator posts signed deliveries to the function's webhook, as in {@code quarkus:dev}.
+ */
+public class EmulatedPlatform implements QuarkusTestProfile {
+
+    // One port for the whole JVM: Quarkus loads this class again in its own class loader, so a static field alone
+    // would give the profile and the test two different ports.
+    private static final String PORT_PROPERTY = "messenger-handover.test.emulator-port";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("emulator.port", Integer.toString(port()),
+                "quarkus.rest-client.graph-api.url", url() + "/emulator/graph");
+    }
+
+    public static String url() {
+        return "http://localhost:" + port();
+    }
+
+    private static int port() {
+        synchronized (System.class) {
+            var port = System.getProperty(PORT_PROPERTY);
+            if (port == null) {
+                port = Integer.toString(DynamoDbLocal.freePort());
+                System.setProperty(PORT_PROPERTY, port);
+            }
+            return Integer.parseInt(port);
+        }
+    }
+
+    // --- the emulator's own API, as the page uses it
+
+    public static String addUser(String name) {
+        return given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("name", name))
+                .post("/emulator/api/users").then().statusCode(200).extract().path("psid");
+    }
+
+    public static void userSays(String psid, String text) {
+        given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/emulator/api/users/{psid}/messages", psid).then().statusCode(200);
+    }
+
+    public static void userTapsQuickReply(String psid, String title, String payload) {
+        given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("text", title, "payload", payload))
+                .post("/emulator/api/users/{psid}/messages", psid).then().statusCode(200);
+    }
+
+    public static io.restassured.response.Response agent(String psid, String action, Object body) {
+        var request = given().baseUri(url());
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        return request.post("/emulator/api/inbox/{psid}/" + action, psid);
+    }
+
+    public static JsonNode state() {
+        try {
+            return JSON.readTree(given().baseUri(url()).get("/emulator/api/state").then().statusCode(200).extract()
+                    .asString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode conversation(String psid) {
+        for (var c : state().path("conversations")) {
+            if (c.path("psid").asText().equals(psid)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no conversation for " + psid);
+    }
+
+    /** Deliveries are asynchronous, as Messenger's are: wait until the conversation satisfies {@code condition}. */
+    public static JsonNode eventually(String psid, Predicate<JsonNode> condition, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < end) {
+            last = conversation(psid);
+            if (condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what + "; conversation: " + last);
+    }
+
+    /** Whether the conversation's history ends with a line from {@code from} containing {@code text}. */
+    public static Predicate<JsonNode> lastLine(String from, String text) {
+        return c -> {
+            var lines = c.path("messages");
+            var last = lines.get(lines.size() - 1);
+            return last != null && last.path("from").asText().equals(from) && last.path("text").asText().contains(text);
+        };
+    }
+}
