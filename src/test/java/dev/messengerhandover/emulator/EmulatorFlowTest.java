@@ -98,6 +98,27 @@ class EmulatorFlowTest {
         assertThat(texts(EmulatedPlatform.conversation(psid), "agent")).isEmpty();
     }
 
+    @Test
+    void emulatedGraphChecksTheTokenAndTheBodyOverHttp() {
+        var psid = addUser("Kofi");
+        var graph = EmulatedPlatform.url() + "/emulator/graph/v23.0/me";
+
+        given().contentType("application/json").body("{\"recipient\":{\"id\":\"" + psid + "\"}}")
+                .post(graph + "/messages").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(190))
+                .body("error.type", org.hamcrest.Matchers.is("OAuthException"));
+        given().queryParam("access_token", Platform.PAGE_TOKEN).contentType("application/json").body("{not json")
+                .post(graph + "/messages").then().statusCode(400).body("error.code", org.hamcrest.Matchers.is(100));
+        given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).queryParam("recipient", psid)
+                .get(graph + "/thread_owner").then().statusCode(200)
+                .body("data[0].thread_owner.app_id", org.hamcrest.Matchers.is(BOT));
+        given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).contentType("application/json")
+                .body("{\"recipient\":{\"id\":\"" + psid + "\"},\"target_app_id\":\"42\"}")
+                .post(graph + "/pass_thread_control").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(100));
+        given().get(EmulatedPlatform.url() + "/emulator/nothing-here").then().statusCode(404);
+    }
+
     static java.util.List<String> texts(JsonNode conversation, String from) {
         var out = new ArrayList<String>();
         conversation.path("messages").forEach(m -> {
