@@ -67,4 +67,11 @@ public interface HandoverConfig {
 
     /** A bot catalogue file to use instead of the built-in {@code bot-catalogue.json}. */
     Optional<String> catalogue();
+
+    /**
+     * Run the first delivery's code paths during init, not only before a SnapStart snapshot: for provisioned
+     * concurrency, where init happens ahead of traffic. Makes one DynamoDB read and one read-only Graph call.
+     */
+    @WithDefault("false")
+    boolean primeAtStartUp();
 }

@@ -68,6 +68,11 @@ public class ThreadStore {
         }
     }
 
+    /** Reads an item no thread uses: loads the SDK's request pipeline before the first delivery needs it. */
+    public void prime() {
+        dynamo.getItem(r -> r.tableName(table).key(key("priming", "priming")));
+    }
+
     /**
      * Marks the thread as busy with {@code eventKey} until {@code untilMillis}, so that a concurrent delivery of the
      * same thread waits instead of making the same Graph calls.

@@ -1,0 +1,70 @@
+package dev.messengerhandover.thread;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+import org.jboss.logging.Logger;
+
+import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.graph.Deadline;
+import dev.messengerhandover.graph.GraphClient;
+import dev.messengerhandover.store.ThreadStore;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Runs the first delivery's expensive paths before a delivery waits for them: the AWS SDK's request pipeline (a read of
+ * an item no thread uses) and the Graph REST client with its JSON (a read-only {@code secondary_receivers} call). A JVM
+ * spends about half a second on their first use. Under SnapStart this runs before the snapshot, so every restored
+ * instance starts primed; {@code handover.prime-at-start-up} runs it in init as well. Failures only cost the priming.
+ */
+@ApplicationScoped
+public class Priming implements Resource {
+
+    private static final Logger LOG = Logger.getLogger(Priming.class);
+
+    private final ThreadStore store;
+    private final GraphClient graph;
+
+    Priming(ThreadStore store, GraphClient graph) {
+        this.store = store;
+        this.graph = graph;
+    }
+
+    void onStart(@Observes StartupEvent start, HandoverConfig config) {
+        // The global context holds resources weakly; this bean is a singleton, so it stays registered.
+        Core.getGlobalContext().register(this);
+        if (config.primeAtStartUp()) {
+            prime();
+        }
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        // Nothing to renew: pooled connections that died in the snapshot are retried like any reset.
+    }
+
+    void prime() {
+        long started = System.nanoTime();
+        try {
+            store.prime();
+        } catch (RuntimeException e) {
+            LOG.debugf("priming DynamoDB failed: %s", e.getClass().getSimpleName());
+        }
+        try {
+            graph.secondaryReceivers(Deadline.in(Duration.ofSeconds(3)));
+        } catch (RuntimeException e) {
+            LOG.debugf("priming Graph failed: %s", e.getClass().getSimpleName());
+        }
+        LOG.infof("primed in %d ms", (System.nanoTime() - started) / 1_000_000);
+    }
+}
