@@ -99,17 +99,23 @@ class BenchmarkIT {
     void coldStart(Path floorZip) {
         var functionInit = new ArrayList<Double>();
         var functionTotal = new ArrayList<Double>();
+        var primedInit = new ArrayList<Double>();
+        var primedTotal = new ArrayList<Double>();
         var floorInit = new ArrayList<Double>();
         var floorTotal = new ArrayList<Double>();
+        var primed = environment();
+        primed.put("HANDOVER_PRIME_AT_START_UP", "true");
         for (int run = 0; run < COLD_RUNS; run++) {
-            // Alternate, so that drift of the machine hits both alike.
+            // Alternate, so that drift of the machine hits all alike.
             cold(() -> new PackagedFunction(environment(), "bench-cold"), functionInit, functionTotal);
+            cold(() -> new PackagedFunction(primed, "bench-cold-primed"), primedInit, primedTotal);
             cold(() -> new PackagedFunction(floorZip, Map.of(), "bench-cold-floor"), floorInit, floorTotal);
         }
         section("1. Cold start (JVM, process start to first webhook answered)", COLD_RUNS + " runs each, alternating");
         row("| | init p50 | init p99 | first answer p50 | first answer p99 | first event alone p50 |");
         row("|---|---:|---:|---:|---:|---:|");
         coldRow("messenger-handover", functionInit, functionTotal);
+        coldRow("messenger-handover, primed in init (as SnapStart snapshots it)", primedInit, primedTotal);
         coldRow("floor (200, no work)", floorInit, floorTotal);
         row("");
         row(String.format(Locale.ROOT, "Ratio to the floor (first answer, p50): **%.2f×** (target ≤ 1.3×).",
