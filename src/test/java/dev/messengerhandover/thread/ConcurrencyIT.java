@@ -93,67 +93,73 @@ class ConcurrencyIT {
             graph = stand;
             // A little Graph latency widens the window in which a second copy finds the first one's claim.
             graph.latency(10);
-            startInstances(dynamo);
-            long ready = System.nanoTime();
-
-            var conversations = IntStream.range(0, THREADS).mapToObj(this::conversation).toList();
-            var drivers = Executors.newFixedThreadPool(THREADS);
             try {
-                var running = new ArrayList<Future<?>>();
-                for (var c : conversations) {
-                    running.add(drivers.submit(() -> play(c)));
+                startInstances(dynamo);
+                long ready = System.nanoTime();
+                var conversations = IntStream.range(0, THREADS).mapToObj(this::conversation).toList();
+                playConcurrently(conversations);
+                long played = System.nanoTime();
+
+                var threads = conversations.stream().map(c -> stored(c.user())).toList();
+                // Counted over all threads first, so that the summary is printed even when an assertion fails.
+                int lost = 0;
+                int doublePasses = 0;
+                for (int i = 0; i < THREADS; i++) {
+                    var c = conversations.get(i);
+                    var endpoints = graph.calls(c.user()).stream().map(Call::endpoint).toList();
+                    lost += RedeliveryTest.missing(expectedCalls(c), endpoints)
+                            + RedeliveryTest.missing(expectedTransitions(c), transitions(threads.get(i)));
+                    doublePasses += RedeliveryTest.missing(endpoints.stream()
+                            .filter("pass_thread_control"::equals).toList(), expectedCalls(c));
                 }
-                for (var f : running) {
-                    f.get();
+                System.out.printf("[reliability] concurrency: instances=%d, threads=%d, deliveries=%d,"
+                        + " redeliveries=%d, lost=%d, double passes=%d (copies sent while the first was unanswered"
+                        + " %d, late copies racing the next delivery %d, 5xx answers redelivered %d, copies found"
+                        + " already applied %d; start %d ms, play %d ms)%n", INSTANCES, THREADS, deliveries.get(),
+                        redeliveries.get(), lost, doublePasses, overlapping.get(), late.get(), refused.get(),
+                        absorbed(), (ready - started) / 1_000_000, (played - ready) / 1_000_000);
+
+                for (int i = 0; i < THREADS; i++) {
+                    assertThread(conversations.get(i), threads.get(i));
                 }
+                assertThat(lost).isZero();
+                assertThat(doublePasses).isZero();
             } finally {
-                drivers.shutdownNow();
-                copies.shutdownNow();
+                // Before DynamoDB Local and the stand-in go away.
+                instances.forEach(PackagedFunction::close);
             }
-            long played = System.nanoTime();
-
-            // Counted over all threads first, so that the summary line is printed even when an assertion fails.
-            int lost = 0;
-            int doublePasses = 0;
-            var threads = new ArrayList<JsonNode>();
-            for (var c : conversations) {
-                var endpoints = graph.calls(c.user()).stream().map(Call::endpoint).toList();
-                var thread = stored(c.user());
-                threads.add(thread);
-                lost += RedeliveryTest.missing(expectedCalls(c), endpoints)
-                        + RedeliveryTest.missing(expectedTransitions(c), transitions(thread));
-                doublePasses += RedeliveryTest.missing(endpoints.stream()
-                        .filter("pass_thread_control"::equals).toList(), expectedCalls(c));
-            }
-            System.out.printf("[reliability] concurrency: instances=%d, threads=%d, deliveries=%d, redeliveries=%d,"
-                    + " lost=%d, double passes=%d (copies sent while the first was unanswered %d, late copies racing"
-                    + " the next delivery %d, 5xx answers redelivered %d, copies found already applied %d;"
-                    + " start %d ms, play %d ms)%n", INSTANCES, THREADS, deliveries.get(), redeliveries.get(), lost,
-                    doublePasses, overlapping.get(), late.get(), refused.get(), absorbed(),
-                    (ready - started) / 1_000_000, (played - ready) / 1_000_000);
-
-            for (int i = 0; i < conversations.size(); i++) {
-                var c = conversations.get(i);
-                var thread = threads.get(i);
-                var calls = graph.calls(c.user());
-                assertThat(calls).extracting(Call::endpoint).as("Graph calls for %s", c.user())
-                        .isEqualTo(expectedCalls(c));
-                assertThat(calls).as("answers for %s", c.user()).allMatch(Call::ok);
-                assertThat(calls.stream().filter(call -> call.endpoint().equals("pass_thread_control")))
-                        .allSatisfy(p -> assertThat(p.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID));
-                assertThat(graph.sentTexts(c.user()).stream().filter(t -> t.startsWith("Thanks for your patience")))
-                        .as("welcome-backs for %s", c.user()).hasSize(count(c, Effect.WELCOME_BACK));
-                assertThat(transitions(thread)).as("transitions of %s", c.user()).isEqualTo(expectedTransitions(c));
-                assertThat(graph.ownerOf(c.user())).as("Graph's owner of %s", c.user()).isEqualTo(c.finalOwner());
-                assertThat(thread.path("owner").path("appId").asText()).as("stored owner of %s", c.user())
-                        .isEqualTo(graph.ownerOf(c.user()));
-                assertTranscript(c, thread);
-            }
-            assertThat(lost).isZero();
-            assertThat(doublePasses).isZero();
-        } finally {
-            instances.forEach(PackagedFunction::close);
         }
+    }
+
+    private void playConcurrently(List<Conversation> conversations) throws Exception {
+        var drivers = Executors.newFixedThreadPool(conversations.size());
+        try {
+            var running = new ArrayList<Future<?>>();
+            for (var c : conversations) {
+                running.add(drivers.submit(() -> play(c)));
+            }
+            for (var f : running) {
+                f.get();
+            }
+        } finally {
+            drivers.shutdownNow();
+            copies.shutdownNow();
+        }
+    }
+
+    private void assertThread(Conversation c, JsonNode thread) {
+        var calls = graph.calls(c.user());
+        assertThat(calls).extracting(Call::endpoint).as("Graph calls for %s", c.user()).isEqualTo(expectedCalls(c));
+        assertThat(calls).as("answers for %s", c.user()).allMatch(Call::ok);
+        assertThat(calls.stream().filter(call -> call.endpoint().equals("pass_thread_control")))
+                .allSatisfy(p -> assertThat(p.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID));
+        assertThat(graph.sentTexts(c.user()).stream().filter(t -> t.startsWith("Thanks for your patience")))
+                .as("welcome-backs for %s", c.user()).hasSize(count(c, Effect.WELCOME_BACK));
+        assertThat(transitions(thread)).as("transitions of %s", c.user()).isEqualTo(expectedTransitions(c));
+        assertThat(graph.ownerOf(c.user())).as("Graph's owner of %s", c.user()).isEqualTo(c.finalOwner());
+        assertThat(thread.path("owner").path("appId").asText()).as("stored owner of %s", c.user())
+                .isEqualTo(graph.ownerOf(c.user()));
+        assertTranscript(c, thread);
     }
 
     /** The first instance creates the table, as the stack would before any of them runs; the others start together. */
