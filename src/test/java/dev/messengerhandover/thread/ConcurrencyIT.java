@@ -153,7 +153,7 @@ class ConcurrencyIT {
         assertThat(calls).as("answers for %s", c.user()).allMatch(Call::ok);
         assertThat(calls.stream().filter(call -> call.endpoint().equals("pass_thread_control")))
                 .allSatisfy(p -> assertThat(p.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID));
-        assertThat(graph.sentTexts(c.user()).stream().filter(t -> t.startsWith("Thanks for your patience")))
+        assertThat(graph.sentTexts(c.user()).stream().filter(t -> t.startsWith(HandoffFlowTest.WELCOME_BACK)))
                 .as("welcome-backs for %s", c.user()).hasSize(count(c, Effect.WELCOME_BACK));
         assertThat(transitions(thread)).as("transitions of %s", c.user()).isEqualTo(expectedTransitions(c));
         assertThat(graph.ownerOf(c.user())).as("Graph's owner of %s", c.user()).isEqualTo(c.finalOwner());
