@@ -15,6 +15,14 @@ public record Plan(ThreadState state, List<Step> steps, boolean changed) {
         return new Plan(state, List.of(), false);
     }
 
+    /**
+     * An event that changes nothing now but whose meaning depends on the state (a control event we already knew of):
+     * it is written as applied, so that a late redelivery, once the thread has moved on, is not taken as news.
+     */
+    public static Plan remember(ThreadState state) {
+        return new Plan(state, List.of(), true);
+    }
+
     public boolean hasEffects() {
         return steps.stream().anyMatch(Step::hasEffect);
     }

@@ -130,8 +130,11 @@ public final class ThreadControl {
 
     private Plan onPass(ThreadState state, WebhookEvent.PassThreadControl p, long at) {
         var to = p.newOwnerAppId();
-        if (to == null || to.equals(state.ownerAppId()) && !isBot(to)) {
+        if (to == null) {
             return Plan.nothing(state);
+        }
+        if (to.equals(state.ownerAppId()) && !isBot(to)) {
+            return Plan.remember(state);
         }
         if (isBot(to)) {
             // The agent clicked Done in the Page Inbox (or another app gave the thread back).
@@ -151,7 +154,9 @@ public final class ThreadControl {
             return new Plan(state, List.of(new Step.LookupOwner("take_thread_control without new owner")), false);
         }
         if (t.newOwnerAppId().equals(state.ownerAppId())) {
-            return Plan.nothing(state);
+            // Already known (a thread_owner lookup got there first); a copy of this event arriving after the thread
+            // came back must not hand it over again.
+            return Plan.remember(state);
         }
         return new Plan(follow(state, t.previousOwnerAppId(), t.newOwnerAppId(), "taken", at), List.of(), true);
     }

@@ -25,7 +25,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.messengerhandover.testing.DynamoDbCounter;
@@ -34,7 +33,6 @@ import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.PackagedFunction;
 import dev.messengerhandover.testing.SampleEvents;
-import dev.messengerhandover.webhook.SignatureVerifier;
 
 /**
  * The benchmark: {@code function.zip} run as Lambda's java21 runtime runs it (see {@link PackagedFunction}), with
@@ -51,8 +49,6 @@ class BenchmarkIT {
     static final int BATCH_RUNS = Integer.getInteger("bench.batch-runs", 5);
     /** {@code cold} measures the cold start alone (a quick check while working on start-up). */
     static final String ONLY = System.getProperty("bench.only", "");
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final SignatureVerifier SIGNER = new SignatureVerifier(SampleEvents.APP_SECRET);
 
     // On-demand prices, us-east-1, as published by AWS at the time of writing (USD).
     static final double DYNAMODB_PER_MILLION_WRU = 0.625;
@@ -412,17 +408,7 @@ class BenchmarkIT {
 
     /** An API Gateway payload 2.0 event for a signed POST /webhook. */
     static String post(String body) {
-        var event = JSON.createObjectNode();
-        event.put("version", "2.0").put("routeKey", "POST /webhook").put("rawPath", "/webhook").put("rawQueryString", "");
-        event.putObject("headers").put("content-type", "application/json")
-                .put("x-hub-signature-256", SIGNER.header(body.getBytes(StandardCharsets.UTF_8)));
-        var context = event.putObject("requestContext");
-        context.putObject("http").put("method", "POST").put("path", "/webhook").put("protocol", "HTTP/1.1")
-                .put("sourceIp", "173.252.127.116").put("userAgent", "facebookexternalua");
-        context.put("requestId", java.util.UUID.randomUUID().toString()).put("routeKey", "POST /webhook")
-                .put("stage", "$default").put("timeEpoch", System.currentTimeMillis());
-        event.put("body", body).put("isBase64Encoded", false);
-        return event.toString();
+        return SampleEvents.webhook(body);
     }
 
     static Path buildFloor() throws IOException, InterruptedException {

@@ -77,6 +77,18 @@ class ThreadControlTest {
     }
 
     @Test
+    void aMoveWeAlreadyKnewOfIsRememberedSoThatALateCopyIsNoNews() {
+        var take = new WebhookEvent.TakeThreadControl(env(Channel.MESSAGING, 2_000), BOT, INBOX, null);
+        var pass = new WebhookEvent.PassThreadControl(env(Channel.MESSAGING, 2_000), INBOX, OTHER, null);
+        for (var event : List.<WebhookEvent>of(take, pass)) {
+            var plan = control.onEvent(owned(INBOX), event);
+            assertThat(plan.steps()).isEmpty();
+            assertThat(plan.state()).isEqualTo(owned(INBOX));
+            assertThat(plan.changed()).as("written with its key").isTrue();
+        }
+    }
+
+    @Test
     void requestPolicy() {
         var fromInbox = control.onEvent(owned(BOT),
                 new WebhookEvent.RequestThreadControl(env(Channel.MESSAGING, 2_000), INBOX, null));

@@ -90,6 +90,15 @@ public final class GraphStandIn implements AutoCloseable {
         return calls(psid).stream().filter(c -> c.endpoint().equals(endpoint)).toList();
     }
 
+    /**
+     * Every call made for this user, in order, as {@code status METHOD endpoint body-or-query} with the user's id
+     * written {@code {user}}: two users with equal lists got the same effects from Graph.
+     */
+    public List<String> effects(String psid) {
+        return calls(psid).stream().map(c -> c.status() + " " + c.method() + " " + c.endpoint() + " "
+                + (c.body() != null ? c.body().toString() : c.query()).replace(psid, "{user}")).toList();
+    }
+
     /** Texts of the messages Graph accepted for this user, in order. */
     public List<String> sentTexts(String psid) {
         return calls(psid, "messages").stream().filter(Call::ok)

@@ -102,6 +102,13 @@ public final class Messenger {
         return e;
     }
 
+    /** A delivery receipt for a message the Page sent. */
+    public static ObjectNode receipt(String psid) {
+        var e = event(psid, Platform.PAGE_ID);
+        e.putObject("delivery").put("watermark", tick()).putArray("mids").add("m_" + UUID.randomUUID());
+        return e;
+    }
+
     /** A delivery with one entry holding {@code events} on {@code channel} ("messaging" or "standby"). */
     public static String delivery(String channel, ObjectNode... events) {
         return delivery(List.of(entry(channel, events)));

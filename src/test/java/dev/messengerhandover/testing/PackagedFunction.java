@@ -6,11 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +32,8 @@ public final class PackagedFunction implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     /** An API Gateway payload 2.0 answer. */
     public record HttpAnswer(int status, JsonNode headers, String body) {
@@ -59,12 +66,15 @@ public final class PackagedFunction implements AutoCloseable {
         int memory = Integer.parseInt(environment.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"));
         // The JVM as Lambda's Java runtimes launch it in a sandbox of that memory: heap 85 %, metaspace 10 %, code
         // cache 5 % of it, the serial collector, class data sharing, C1 only.
-        var builder = new ProcessBuilder(javaExecutable(), "-XX:MaxRAM=" + memory + "m",
+        var command = new ArrayList<>(List.of(javaExecutable(), "-XX:MaxRAM=" + memory + "m",
                 "-XX:MaxHeapSize=" + memory * 1024 * 85 / 100 + "k",
                 "-XX:MaxMetaspaceSize=" + memory * 1024 / 10 + "k",
                 "-XX:ReservedCodeCacheSize=" + memory * 1024 / 20 + "k", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
-                "-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", HANDLER);
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true"));
+        jniLibrary().ifPresent(lib -> command.add("-D" + JNI_PROPERTY + "=" + lib));
+        command.addAll(List.of("-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                HANDLER));
+        var builder = new ProcessBuilder(command);
         // Only what Lambda would set: the developer's own MESSENGER_*/HANDOVER_*/QUARKUS_* must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("MESSENGER_") || k.startsWith("HANDOVER_")
                 || k.startsWith("QUARKUS_") || k.startsWith("AWS_"));
@@ -164,6 +174,43 @@ public final class PackagedFunction implements AutoCloseable {
             }
         }
         runtime.close();
+    }
+
+    /**
+     * The Runtime Interface Client's JNI library, unpacked once under {@code target/lambda-runtime}. Left to itself the
+     * client copies it to one fixed path, {@code /tmp/.libaws-lambda-jni.so}, at every start: processes starting
+     * together (several instances, or another build on the machine) overwrite it while another loads it, and fail.
+     * Its own system property points it at a file instead.
+     */
+    static synchronized Optional<Path> jniLibrary() {
+        var arch = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch_64";
+            default -> null;
+        };
+        var dir = Path.of("target", "lambda-runtime").toAbsolutePath();
+        var lib = dir.resolve("libaws-lambda-jni.so");
+        if (arch == null || Files.isRegularFile(lib)) {
+            return arch == null ? Optional.empty() : Optional.of(lib);
+        }
+        try (var jars = Files.newDirectoryStream(dir, "aws-lambda-java-runtime-interface-client-*.jar")) {
+            for (var jar : jars) {
+                try (var zip = new ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("jni/libaws-lambda-jni.linux-" + arch + ".so");
+                    if (entry != null) {
+                        var part = Files.createTempFile(dir, "jni", ".part");
+                        try (var in = zip.getInputStream(entry)) {
+                            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        Files.move(part, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                        return Optional.of(lib);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Optional.empty();
     }
 
     private static String javaExecutable() {

@@ -86,6 +86,30 @@ public final class SampleEvents {
         return env;
     }
 
+    /**
+     * A signed {@code POST /webhook} with this body, as API Gateway hands it to the function (HTTP API, payload 2.0),
+     * shaped like the {@code user-message} sample.
+     */
+    public static String webhook(String body) {
+        var event = JSON.createObjectNode();
+        event.put("version", "2.0").put("routeKey", "POST /webhook").put("rawPath", "/webhook")
+                .put("rawQueryString", "");
+        event.putObject("headers").put("content-type", "application/json")
+                .put("x-hub-signature-256", SIGNER.header(body.getBytes(StandardCharsets.UTF_8)));
+        var context = event.putObject("requestContext");
+        context.putObject("http").put("method", "POST").put("path", "/webhook").put("protocol", "HTTP/1.1")
+                .put("sourceIp", "173.252.127.116").put("userAgent", "facebookexternalua");
+        context.put("requestId", java.util.UUID.randomUUID().toString()).put("routeKey", "POST /webhook")
+                .put("stage", "$default").put("timeEpoch", System.currentTimeMillis());
+        event.put("body", body).put("isBase64Encoded", false);
+        return event.toString();
+    }
+
+    /** The {@code operator-status} sample for another user of the sample Page. */
+    public static String operatorStatus(String userId) {
+        return raw("operator-status").replace(USER, userId);
+    }
+
     /** The signature Messenger would send for this event's body. */
     public static String expectedSignature(JsonNode event) {
         return SIGNER.header(event.path("body").asText().getBytes(StandardCharsets.UTF_8));

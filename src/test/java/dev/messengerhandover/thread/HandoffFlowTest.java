@@ -8,6 +8,7 @@ import static dev.messengerhandover.testing.Messenger.passThreadControl;
 import static dev.messengerhandover.testing.Messenger.postback;
 import static dev.messengerhandover.testing.Messenger.quickReply;
 import static dev.messengerhandover.testing.Messenger.read;
+import static dev.messengerhandover.testing.Messenger.receipt;
 import static dev.messengerhandover.testing.Messenger.requestThreadControl;
 import static dev.messengerhandover.testing.Messenger.takeThreadControl;
 import static dev.messengerhandover.testing.Messenger.text;
@@ -273,9 +274,7 @@ public class HandoffFlowTest {
         var user = newUser();
         deliver("messaging", text(user, "hi"));
         int before = graph.calls(user).size();
-        var delivered = dev.messengerhandover.testing.Messenger.event(user, Platform.PAGE_ID);
-        delivered.putObject("delivery").put("watermark", 1).putArray("mids").add("m_1");
-        deliver("messaging", echo(user, APP_ID, "Hi! I'm the Page's assistant."), read(user), delivered);
+        deliver("messaging", echo(user, APP_ID, "Hi! I'm the Page's assistant."), read(user), receipt(user));
         assertThat(graph.calls(user)).hasSize(before);
     }
 
