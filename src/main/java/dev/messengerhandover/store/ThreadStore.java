@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Threads in one DynamoDB table, one item per thread ({@code pk = THREAD#<pageId>#<userId>}, {@code sk = STATE}):
@@ -93,16 +94,33 @@ public class ThreadStore {
                     .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#version", "version"))
                     .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             metrics.write(answer.consumedCapacity());
         } catch (ConditionalCheckFailedException e) {
             metrics.write(null); // a refused conditional write is still billed
-            metrics.conflict();
-            throw new ConflictException();
+            if (!isOwnClaim(e, thread.version() + 1, eventKey, untilMillis)) {
+                metrics.conflict();
+                throw new ConflictException();
+            }
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("claiming thread failed", e);
         }
         return new StoredThread(s, thread.version() + 1, thread.processed(), eventKey, untilMillis);
+    }
+
+    /**
+     * The SDK retries a write whose answer was lost (connection reset, time-out); when the first attempt had gone
+     * through, the retry fails its condition against our own claim. Recognised by the item it hit, that claim is ours.
+     */
+    private static boolean isOwnClaim(ConditionalCheckFailedException e, long version, String eventKey,
+            long untilMillis) {
+        if (!e.hasItem()) {
+            return false;
+        }
+        var item = e.item();
+        return num(item, "version") == version && eventKey.equals(string(item, "claimKey"))
+                && num(item, "claimUntil") == untilMillis;
     }
 
     /**
