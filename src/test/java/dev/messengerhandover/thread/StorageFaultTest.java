@@ -37,6 +37,10 @@ import io.restassured.response.Response;
  *
  * <p>The SDK (legacy retry mode, DynamoDB's defaults) makes up to 9 attempts; throttling backs off from 500 ms, other
  * failures from 25 ms, and {@code quarkus.dynamodb.api-call-timeout} ends the retries after 4 s.
+ *
+ * <p>Limit: when the result write fails after Graph confirmed, only the instance that made the Graph calls holds their
+ * result. Its redelivery lands there here (one function instance, as a warm Lambda often is); a redelivery that lands
+ * on another instance waits for the claim to expire (20 s) and then runs the event again, passing and sending twice.
  */
 @QuarkusTest
 @QuarkusTestResource(Platform.class)
