@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
  * seeds: a failure replays). Whatever the bytes, the parser returns a delivery or a {@link MalformedDeliveryException}
  * with a short message, and the signature check answers true exactly for the right header, never throwing.
  */
-class UntrustedInputProperties {
+class UntrustedInputPropertyTest {
 
     private static final String SECRET = "test-app-secret";
     private final SignatureVerifier verifier = new SignatureVerifier(SECRET);
