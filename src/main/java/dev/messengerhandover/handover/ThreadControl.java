@@ -102,11 +102,15 @@ public final class ThreadControl {
             return "user_asked";
         }
         if (message != null && message.nlp().stream().anyMatch(
-                n -> n.confidence() >= rules.nlpConfidence()
-                        && (rules.nlpNames().contains(n.name()) || rules.nlpNames().contains(n.value())))) {
+                n -> n.confidence() >= rules.nlpConfidence() && (named(n.name()) || named(n.value())))) {
             return "nlp";
         }
         return payload == null && intents.asksForHuman(text) ? "asked_in_words" : null;
+    }
+
+    /** An NLP signal may come without a name or value; the configured names are an immutable set, which refuses null. */
+    private boolean named(String nameOrValue) {
+        return nameOrValue != null && rules.nlpNames().contains(nameOrValue);
     }
 
     /** Tell the user first: once the inbox owns the thread the bot may no longer send. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Threads in one DynamoDB table, one item per thread ({@code pk = THREAD#<pageId>#<userId>}, {@code sk = STATE}):
@@ -33,6 +35,8 @@ public class ThreadStore {
     public static final String SK = "sk";
     public static final String TTL_ATTRIBUTE = "expiresAt";
     static final String STATE_SK = "STATE";
+    /** Set by a claim, gone with the next full write of the thread. */
+    static final String CLAIM_TOKEN = "claimToken";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -84,6 +88,9 @@ public class ThreadStore {
         values.put(":key", str(eventKey));
         values.put(":until", n(untilMillis));
         values.put(":expires", n(expiresAt()));
+        // Tells this attempt's claim from a concurrent copy's with the same event key and time (see isOwnClaim).
+        var token = UUID.randomUUID().toString();
+        values.put(":token", str(token));
         String condition;
         if (thread.exists()) {
             values.put(":v", n(thread.version()));
@@ -94,20 +101,35 @@ public class ThreadStore {
         try {
             var answer = dynamo.updateItem(r -> r.tableName(table).key(key(s.pageId(), s.userId()))
                     .updateExpression("SET #version = :next, claimKey = :key, claimUntil = :until, "
-                            + TTL_ATTRIBUTE + " = :expires")
+                            + CLAIM_TOKEN + " = :token, " + TTL_ATTRIBUTE + " = :expires")
                     .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#version", "version"))
                     .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             metrics.write(answer.consumedCapacity());
         } catch (ConditionalCheckFailedException e) {
             metrics.write(null); // a refused conditional write is still billed
-            metrics.conflict();
-            throw new ConflictException();
+            if (!isOwnClaim(e, thread.version() + 1, token)) {
+                metrics.conflict();
+                throw new ConflictException();
+            }
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("claiming thread failed", e);
         }
         return new StoredThread(s, thread.version() + 1, thread.processed(), eventKey, untilMillis);
+    }
+
+    /**
+     * The SDK retries a write whose answer was lost (connection reset, time-out); when the first attempt had gone
+     * through, the retry fails its condition against our own claim. Recognised by the item it hit, that claim is ours.
+     */
+    private static boolean isOwnClaim(ConditionalCheckFailedException e, long version, String token) {
+        if (!e.hasItem()) {
+            return false;
+        }
+        var item = e.item();
+        return num(item, "version") == version && token.equals(string(item, CLAIM_TOKEN));
     }
 
     /**

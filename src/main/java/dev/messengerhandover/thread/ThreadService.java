@@ -1,7 +1,9 @@
 package dev.messengerhandover.thread;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -48,6 +50,7 @@ public class ThreadService {
     private final GraphClient graph;
     private final ThreadControl control;
     private final Clock clock;
+    private final ConfirmedResults confirmed = new ConfirmedResults();
 
     @Inject
     public ThreadService(ThreadStore store, GraphClient graph, ThreadControl control) {
@@ -95,6 +98,12 @@ public class ThreadService {
                 LOG.infof("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
                 return current;
             }
+            if (key.equals(current.claimKey())) {
+                var finished = finishConfirmed(current, key);
+                if (finished != null) {
+                    return finished;
+                }
+            }
             if (current.claimedAt(clock.millis())) {
                 // Another delivery is making Graph calls for this thread: wait for its result, then decide again.
                 pauseOrGiveUp(deadline, attempt, "thread " + userId + " is busy with " + current.claimKey());
@@ -128,15 +137,50 @@ public class ThreadService {
         var claimed = store.claim(current, key, clock.millis() + CLAIM_MILLIS);
         var state = run(plan, claimed.state().userId(), at, deadline);
         try {
-            var saved = store.save(claimed, state, key);
+            var saved = saveConfirmed(claimed, state, key);
             MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
                     plan.steps().stream().map(s -> s.getClass().getSimpleName()).toList());
             return saved;
         } catch (ConflictException lostClaim) {
-            // Only possible when our claim expired mid-way and another instance took over: its write wins.
-            LOG.warnf("thread %s: claim for %s expired before its result was written", state.userId(), key);
+            // Our claim expired mid-way and another instance took over (its write wins), or our own write went through
+            // and only its answer was lost, so the SDK's retry failed the condition: the table has the truth either way.
+            LOG.warnf("thread %s: result for %s not written by this attempt, reading the thread", state.userId(), key);
             return store.load(state.pageId(), state.userId(), control.rules().botAppId());
+        }
+    }
+
+    /**
+     * Writes what Graph confirmed. If storage fails now, Graph has already passed or sent: the result is kept in this
+     * instance so that Messenger's redelivery writes it instead of calling Graph again (see {@link #finishConfirmed}).
+     */
+    private StoredThread saveConfirmed(StoredThread claimed, ThreadState state, String key) throws ConflictException {
+        try {
+            return store.save(claimed, state, key);
+        } catch (StorageException e) {
+            confirmed.put(claimed, state, key);
+            throw e;
+        }
+    }
+
+    /**
+     * A redelivery of the event this thread is claimed for, after this instance made its Graph calls but could not
+     * write their result: write it now. Returns null when there is no such result here (another instance holds the
+     * claim, or ours expired and was taken over), and the caller goes on as usual.
+     */
+    private StoredThread finishConfirmed(StoredThread current, String key) {
+        var result = confirmed.take(current, key);
+        if (result == null) {
+            return null;
+        }
+        try {
+            var saved = saveConfirmed(current, result, key);
+            MDC.put("outcome", "applied");
+            LOG.infof("thread %s/%s: wrote the result Graph confirmed for %s before storage failed", result.pageId(),
+                    result.userId(), key);
+            return saved;
+        } catch (ConflictException raced) {
+            return null;
         }
     }
 
@@ -254,5 +298,37 @@ public class ThreadService {
 
     private static String describe(WebhookEvent event) {
         return event.getClass().getSimpleName() + " on " + event.envelope().channel();
+    }
+
+    /**
+     * Results Graph confirmed whose write failed, by thread claim. Only this instance knows them: a redelivery that
+     * lands on another instance waits for the claim to expire and runs the event again (Graph calls included).
+     */
+    private static final class ConfirmedResults {
+        private static final int KEPT = 1000;
+
+        private record Held(long version, ThreadState state) {
+        }
+
+        private final Map<String, Held> held = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+                return size() > KEPT;
+            }
+        };
+
+        synchronized void put(StoredThread claimed, ThreadState state, String key) {
+            held.put(id(claimed, key), new Held(claimed.version(), state));
+        }
+
+        /** The result for this claim, if it is the one still in the table; removed either way. */
+        synchronized ThreadState take(StoredThread current, String key) {
+            var h = held.remove(id(current, key));
+            return h != null && h.version() == current.version() ? h.state() : null;
+        }
+
+        private static String id(StoredThread thread, String key) {
+            return thread.state().pageId() + '/' + thread.state().userId() + '/' + key;
+        }
     }
 }

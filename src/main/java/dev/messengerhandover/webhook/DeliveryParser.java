@@ -30,6 +30,13 @@ public final class DeliveryParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build());
 
+    /**
+     * Page, user and app ids are numbers of about 16 digits and message ids about 100 characters. They become the
+     * thread's DynamoDB key (at most 2048 bytes) and the remembered event keys: longer ones are not Messenger's.
+     */
+    static final int MAX_ID_CHARS = 128;
+    static final int MAX_MID_CHARS = 1024;
+
     private DeliveryParser() {
     }
 
@@ -63,6 +70,10 @@ public final class DeliveryParser {
                 throw new MalformedDeliveryException("each entry must be an object");
             }
             String pageId = id(entry, "id");
+            if (pageId == null) {
+                // Every thread is keyed by its Page: an entry without one cannot be applied, and Messenger always sends it.
+                throw new MalformedDeliveryException("entry without \"id\"");
+            }
             readChannel(entry, "messaging", Channel.MESSAGING, pageId, events);
             readChannel(entry, "standby", Channel.STANDBY, pageId, events);
         }
@@ -100,7 +111,7 @@ public final class DeliveryParser {
         }
         if (node.hasNonNull("postback")) {
             var p = object(node, "postback");
-            return new WebhookEvent.Postback(envelope, text(p, "mid"), text(p, "title"), text(p, "payload"));
+            return new WebhookEvent.Postback(envelope, mid(p), text(p, "title"), text(p, "payload"));
         }
         if (node.hasNonNull("pass_thread_control")) {
             var p = object(node, "pass_thread_control");
@@ -147,7 +158,7 @@ public final class DeliveryParser {
                 attachments.add(new Attachment(text(a, "type"), payload == null ? null : text(payload, "url")));
             }
         }
-        return new WebhookEvent.Message(envelope, text(m, "mid"), text(m, "text"),
+        return new WebhookEvent.Message(envelope, mid(m), text(m, "text"),
                 quickReply == null ? null : text(quickReply, "payload"), attachments, nlp(m.get("nlp")),
                 m.path("is_echo").asBoolean(false), id(m, "app_id"));
     }
@@ -218,14 +229,26 @@ public final class DeliveryParser {
         if (node == null || node.isNull()) {
             return null;
         }
+        String id;
         if (node.isTextual()) {
-            var s = node.asText();
-            return s.isEmpty() ? null : s;
+            id = node.asText();
+        } else if (node.isIntegralNumber()) {
+            id = node.bigIntegerValue().toString();
+        } else {
+            throw new MalformedDeliveryException("\"" + field + "\" must be a string or a number");
         }
-        if (node.isIntegralNumber()) {
-            return node.bigIntegerValue().toString();
+        if (id.length() > MAX_ID_CHARS) {
+            throw new MalformedDeliveryException("\"" + field + "\" is too long for an id");
         }
-        throw new MalformedDeliveryException("\"" + field + "\" must be a string or a number");
+        return id.isEmpty() ? null : id;
+    }
+
+    private static String mid(JsonNode parent) {
+        var mid = text(parent, "mid");
+        if (mid != null && mid.length() > MAX_MID_CHARS) {
+            throw new MalformedDeliveryException("\"mid\" is too long for a message id");
+        }
+        return mid;
     }
 
     private static String text(JsonNode parent, String field) {

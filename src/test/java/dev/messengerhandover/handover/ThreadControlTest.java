@@ -144,6 +144,15 @@ class ThreadControlTest {
                 .isEqualTo(99L);
     }
 
+    @Test
+    void nlpSignalsWithoutNameOrValueAreNoSignal() {
+        var nameless = new WebhookEvent.NlpSignal("intent", null, null, 0.99);
+        var event = new WebhookEvent.Message(env(Channel.MESSAGING, clock += 1000), "m" + clock, "hello", null,
+                List.of(), List.of(nameless), false, null);
+        var plan = control.onEvent(ThreadState.initial(PAGE, USER, BOT), event);
+        assertThat(plan.steps()).noneMatch(Step.Pass.class::isInstance);
+    }
+
     private ThreadState owned(String owner) {
         return new ThreadState(PAGE, USER, owner, 1_000, "test", 0, List.of(), List.of());
     }

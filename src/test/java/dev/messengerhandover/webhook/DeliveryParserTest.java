@@ -59,7 +59,15 @@ class DeliveryParserTest {
     @Test
     void refusesWhatIsNotADelivery() {
         for (var bad : new String[] { "", "{}", "[1]", "{\"object\":\"page\",\"entry\":[1]}",
-                "{\"object\":\"page\",\"entry\":[{\"messaging\":{}}]}", "{\"a\":1,\"a\":2}" }) {
+                "{\"object\":\"page\",\"entry\":[{\"messaging\":{}}]}", "{\"a\":1,\"a\":2}",
+                // Ids key the thread in DynamoDB: none for the Page, or far longer than Messenger's, is no delivery.
+                "{\"object\":\"page\",\"entry\":[{\"messaging\":[]}]}",
+                "{\"object\":\"page\",\"entry\":[{\"id\":null,\"messaging\":[]}]}",
+                "{\"object\":\"page\",\"entry\":[{\"id\":\"" + "1".repeat(129) + "\",\"messaging\":[]}]}",
+                "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"sender\":{\"id\":\""
+                        + "9".repeat(3000) + "\"},\"recipient\":{\"id\":\"1\"},\"message\":{\"text\":\"hi\"}}]}]}",
+                "{\"object\":\"page\",\"entry\":[{\"id\":\"1\",\"messaging\":[{\"sender\":{\"id\":\"2\"},"
+                        + "\"recipient\":{\"id\":\"1\"},\"message\":{\"mid\":\"" + "m".repeat(1025) + "\"}}]}]}" }) {
             assertThatThrownBy(() -> DeliveryParser.parse(bad.getBytes(StandardCharsets.UTF_8)))
                     .as(bad).isInstanceOf(MalformedDeliveryException.class);
         }
