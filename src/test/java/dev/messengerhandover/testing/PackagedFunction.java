@@ -66,12 +66,20 @@ public final class PackagedFunction implements AutoCloseable {
         int memory = Integer.parseInt(environment.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"));
         // The JVM as Lambda's Java runtimes launch it in a sandbox of that memory: heap 85 %, metaspace 10 %, code
         // cache 5 % of it, the serial collector, class data sharing, C1 only.
+        // -Dfunction.jvm-options="-XX:+UseG1GC ..." tries other flags: they replace the collector and come last.
+        var extra = System.getProperty("function.jvm-options", "").trim();
         var command = new ArrayList<>(List.of(javaExecutable(), "-XX:MaxRAM=" + memory + "m",
                 "-XX:MaxHeapSize=" + memory * 1024 * 85 / 100 + "k",
                 "-XX:MaxMetaspaceSize=" + memory * 1024 / 10 + "k",
-                "-XX:ReservedCodeCacheSize=" + memory * 1024 / 20 + "k", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:ReservedCodeCacheSize=" + memory * 1024 / 20 + "k", "-Xshare:auto",
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true"));
+        if (!extra.contains("GC")) {
+            command.add("-XX:+UseSerialGC");
+        }
         jniLibrary().ifPresent(lib -> command.add("-D" + JNI_PROPERTY + "=" + lib));
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(List.of("-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                 HANDLER));
         var builder = new ProcessBuilder(command);
