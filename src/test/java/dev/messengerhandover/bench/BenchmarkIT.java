@@ -184,7 +184,9 @@ class BenchmarkIT {
                 for (int i = 0; i < WARM_MESSAGES; i++) {
                     message.add(timed(function, "messaging", text(users.get(i % users.size()), "opening hours?")));
                 }
-                costs.put("message", per(counter.counts(), graph.calls().size() - before, WARM_MESSAGES));
+                var messageCounts = counter.counts();
+                costs.put("message", per(messageCounts, graph.calls().size() - before, WARM_MESSAGES));
+                double storage = messageCounts.storageMillis() / WARM_MESSAGES;
 
                 var handed = new ArrayList<String>();
                 for (int i = 0; i < HANDOFFS; i++) {
@@ -219,12 +221,14 @@ class BenchmarkIT {
                         p(floorLatency, 99)));
                 if (latency == 0) {
                     row("");
-                    row(String.format(Locale.ROOT, "DynamoDB Local's own round trips, measured through the same proxy: "
-                            + "GetItem p50 %.1f ms, PutItem p50 %.1f ms. A message costs 1 read and 2 writes, so its "
-                            + "floor is about %.1f ms + the function's floor (%.1f ms); measured p50 %.1f ms "
-                            + "(target: within 5 ms; p99 under 3× p50: %.1f× measured).", roundTrip[0], roundTrip[1],
-                            roundTrip[0] + 2 * roundTrip[1], p(floorLatency, 50), p(message, 50),
-                            p(message, 99) / p(message, 50)));
+                    double overhead = p(message, 50) - latency - storage - p(floorLatency, 50);
+                    row(String.format(Locale.ROOT, "DynamoDB Local's own time for a message's requests (1 read, 2 "
+                            + "writes of the real items), measured at the proxy from request to answer: %.1f ms on "
+                            + "average (a bare GetItem p50 %.1f ms, PutItem p50 %.1f ms, for comparison). With the "
+                            + "function's floor (%.1f ms) a message cannot take less than %.1f ms; measured p50 %.1f ms, "
+                            + "so our own overhead is **%.1f ms** (target: within 5 ms; p99 under 3× p50: %.1f× "
+                            + "measured).", storage, roundTrip[0], roundTrip[1], p(floorLatency, 50),
+                            storage + p(floorLatency, 50), p(message, 50), overhead, p(message, 99) / p(message, 50)));
                     row("");
                     row("| Graph latency | message p50 | message p99 | handoff p50 | handoff p99 | floor p50 | floor p99 |");
                     row("|---|---:|---:|---:|---:|---:|---:|");

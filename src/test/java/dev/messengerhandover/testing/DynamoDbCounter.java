@@ -21,8 +21,11 @@ import com.sun.net.httpserver.HttpExchange;
  */
 public final class DynamoDbCounter implements AutoCloseable {
 
-    /** Counts since the last {@link #reset()}. */
-    public record Counts(Map<String, Long> requests, double readUnits, double writeUnits) {
+    /**
+     * Counts since the last {@link #reset()}; {@code storageMillis} is the time DynamoDB (Local) and this proxy took to
+     * answer them, from the request read to the answer written: the part of a function's latency that is storage's.
+     */
+    public record Counts(Map<String, Long> requests, double readUnits, double writeUnits, double storageMillis) {
         public long of(String operation) {
             return requests.getOrDefault(operation, 0L);
         }
@@ -47,6 +50,7 @@ public final class DynamoDbCounter implements AutoCloseable {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
+    private final LongAdder storageNanos = new LongAdder();
 
     public DynamoDbCounter(String targetEndpoint) {
         this.target = targetEndpoint;
@@ -61,12 +65,13 @@ public final class DynamoDbCounter implements AutoCloseable {
         requests.clear();
         readUnits.reset();
         writeUnits.reset();
+        storageNanos.reset();
     }
 
     public Counts counts() {
         var copy = new java.util.TreeMap<String, Long>();
         requests.forEach((op, n) -> copy.put(op, n.sum()));
-        return new Counts(copy, readUnits.sum(), writeUnits.sum());
+        return new Counts(copy, readUnits.sum(), writeUnits.sum(), storageNanos.sum() / 1e6);
     }
 
     @Override
@@ -77,6 +82,7 @@ public final class DynamoDbCounter implements AutoCloseable {
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
             var body = exchange.getRequestBody().readAllBytes();
+            long started = System.nanoTime();
             var request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
             exchange.getRequestHeaders().forEach((name, values) -> {
@@ -107,6 +113,7 @@ public final class DynamoDbCounter implements AutoCloseable {
                 }
             });
             LocalHttpServer.reply(exchange, response.statusCode(), response.body());
+            storageNanos.add(System.nanoTime() - started);
         }
     }
 }
