@@ -3,11 +3,10 @@ package dev.messengerhandover.thread;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -27,6 +26,7 @@ import dev.messengerhandover.store.StorageException;
 import dev.messengerhandover.store.StoredThread;
 import dev.messengerhandover.store.ThreadStore;
 import dev.messengerhandover.webhook.WebhookEvent;
+import io.quarkus.runtime.Startup;
 
 /**
  * Applies events to one thread: read it, let {@link ThreadControl} decide, make the Graph calls, write what Graph

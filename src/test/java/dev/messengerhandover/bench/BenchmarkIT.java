@@ -121,7 +121,8 @@ class BenchmarkIT {
     void cold(Supplier<PackagedFunction> start, List<Double> init, List<Double> total) {
         long started = System.nanoTime();
         try (var function = start.get()) {
-            var answer = function.invoke(post(Messenger.delivery("messaging", text(newUser(), "Hi there"))));
+            var answer = function.invoke(
+                    SampleEvents.webhook(Messenger.delivery("messaging", text(newUser(), "Hi there"))));
             total.add(ms(System.nanoTime() - started));
             init.add(function.init().toNanos() / 1e6);
             assertThat(answer.status()).isEqualTo(200);
@@ -143,11 +144,11 @@ class BenchmarkIT {
         List<Double> floorLatency;
         try (var floor = new PackagedFunction(floorZip, Map.of(), "bench-warm-floor")) {
             for (int i = 0; i < 200; i++) {
-                floor.invoke(post(Messenger.delivery("messaging", text(newUser(), "hi"))));
+                floor.invoke(SampleEvents.webhook(Messenger.delivery("messaging", text(newUser(), "hi"))));
             }
             floorLatency = new ArrayList<>();
             for (int i = 0; i < WARM_MESSAGES; i++) {
-                var event = post(Messenger.delivery("messaging", text(newUser(), "hi")));
+                var event = SampleEvents.webhook(Messenger.delivery("messaging", text(newUser(), "hi")));
                 long t = System.nanoTime();
                 floor.invoke(event);
                 floorLatency.add(ms(System.nanoTime() - t));
@@ -244,7 +245,7 @@ class BenchmarkIT {
         var times = new ArrayList<Double>();
         var answers = new ArrayList<String>();
         for (int run = 0; run < BATCH_RUNS; run++) {
-            var event = post(batchDelivery(function));
+            var event = SampleEvents.webhook(batchDelivery(function));
             long t = System.nanoTime();
             var answer = function.invoke(event);
             times.add(ms(System.nanoTime() - t));
@@ -363,12 +364,11 @@ class BenchmarkIT {
     }
 
     void send(PackagedFunction function, String channel, ObjectNode event) {
-        var answer = function.invoke(post(Messenger.delivery(channel, event)));
-        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        timed(function, channel, event);
     }
 
     double timed(PackagedFunction function, String channel, ObjectNode event) {
-        var prepared = post(Messenger.delivery(channel, event));
+        var prepared = SampleEvents.webhook(Messenger.delivery(channel, event));
         long t = System.nanoTime();
         var answer = function.invoke(prepared);
         double elapsed = ms(System.nanoTime() - t);
@@ -410,10 +410,6 @@ class BenchmarkIT {
         return ms(System.nanoTime() - t);
     }
 
-    /** An API Gateway payload 2.0 event for a signed POST /webhook. */
-    static String post(String body) {
-        return SampleEvents.webhook(body);
-    }
 
     static Path buildFloor() throws IOException, InterruptedException {
         var pom = Path.of("src/test/bench-floor/pom.xml");

@@ -133,7 +133,7 @@ class PackagedFunctionIT {
 
     static String readLog(String name) {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("target", name + ".log"));
+            return java.nio.file.Files.readString(PackagedFunction.log(name));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

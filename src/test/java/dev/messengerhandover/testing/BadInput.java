@@ -16,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.messengerhandover.webhook.SignatureVerifier;
 
 /**
  * Mutated webhook deliveries and signature headers, all drawn from one {@link Random} so that a seed replays a run:
@@ -32,6 +33,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class BadInput {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final SignatureVerifier SIGNER = new SignatureVerifier(Platform.APP_SECRET);
     private static final Pattern KEY = Pattern.compile("\"([a-z_]+)\":");
     private static final byte[][] BAD_UTF8 = { { (byte) 0xFF }, { (byte) 0xC3 }, { (byte) 0xC0, (byte) 0x80 },
             { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, { (byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80 },
@@ -73,7 +75,7 @@ public final class BadInput {
 
     /** The {@code X-Hub-Signature-256} to send with {@code body}: right most of the time, else wrong in some way. */
     public static String signature(Random random, byte[] body) {
-        var valid = new dev.messengerhandover.webhook.SignatureVerifier(Platform.APP_SECRET).header(body);
+        var valid = SIGNER.header(body);
         return random.nextInt(10) < 8 ? valid : mutatedSignature(random, valid);
     }
 
@@ -239,13 +241,12 @@ public final class BadInput {
             case 2 -> 100_000 + random.nextInt(300_000);
             default -> 1_000 + random.nextInt(3_000);
         };
-        Function<Integer, String> unit = i -> switch (random.nextInt(5)) {
+        var unit = switch (random.nextInt(5)) {
             case 0 -> "é";
             case 1 -> "😀";
             default -> "x";
         };
-        var first = unit.apply(0);
-        return first.repeat(Math.max(1, length / first.length()));
+        return unit.repeat(Math.max(1, length / unit.length()));
     }
 
     private static JsonNode nested(Random random, int depth) {

@@ -31,7 +31,7 @@ public final class DynamoDbCounter implements AutoCloseable {
         }
 
         public long reads() {
-            return of("GetItem") + of("Query") + of("Scan") + of("BatchGetItem");
+            return READS.stream().mapToLong(this::of).sum();
         }
 
         public long writes() {

@@ -10,9 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -91,7 +89,6 @@ public final class FaultyProxy implements AutoCloseable {
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Rule> rules = new ConcurrentLinkedQueue<>();
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder injected = new LongAdder();
     private volatile boolean down;
 
@@ -130,13 +127,6 @@ public final class FaultyProxy implements AutoCloseable {
         rules.clear();
     }
 
-    /** Requests seen per operation, faulted ones included. */
-    public Map<String, Long> requests() {
-        var copy = new TreeMap<String, Long>();
-        requests.forEach((op, n) -> copy.put(op, n.sum()));
-        return copy;
-    }
-
     /** Requests answered with a fault since start. */
     public long injected() {
         return injected.sum();
@@ -172,7 +162,6 @@ public final class FaultyProxy implements AutoCloseable {
                     return;
                 }
                 var operation = request.operation();
-                requests.computeIfAbsent(operation, k -> new LongAdder()).increment();
                 var fault = faultFor(operation);
                 if (fault == Fault.RESET_BEFORE) {
                     reset(client);

@@ -35,7 +35,6 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
-    private volatile Answer initError;
 
     public LambdaRuntimeApi() {
         server = new LocalHttpServer("lambda-runtime-api", BASE, this::handle);
@@ -49,10 +48,6 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     /** When the function first asked for work (its init phase is over), in {@link System#nanoTime()}. */
     public long awaitReady(Duration timeout) throws TimeoutException {
         return await(firstPoll, timeout);
-    }
-
-    public Answer initError() {
-        return initError;
     }
 
     /** Queues one event and waits for the function's answer. */
@@ -91,8 +86,8 @@ public final class LambdaRuntimeApi implements AutoCloseable {
             if (method.equals("GET") && path.equals("invocation/next")) {
                 next(exchange);
             } else if (method.equals("POST") && path.equals("init/error")) {
-                initError = new Answer(read(exchange), true);
-                firstPoll.completeExceptionally(new IllegalStateException("init error: " + initError.body()));
+                var error = read(exchange);
+                firstPoll.completeExceptionally(new IllegalStateException("init error: " + error));
                 reply(exchange, 202, "{\"status\":\"OK\"}");
             } else if (method.equals("POST") && path.startsWith("invocation/")) {
                 var parts = path.split("/");

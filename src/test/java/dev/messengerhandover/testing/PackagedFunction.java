@@ -57,9 +57,14 @@ public final class PackagedFunction implements AutoCloseable {
         this(Path.of("target", "function.zip"), environment, logName);
     }
 
+    /** Where a function started with {@code logName} writes its output. */
+    public static Path log(String logName) {
+        return Path.of("target", logName + ".log");
+    }
+
     /** Any Quarkus Lambda {@code function.zip}: the benchmark also runs its floor function this way. */
     public PackagedFunction(Path zip, Map<String, String> environment, String logName) {
-        log = Path.of("target", logName + ".log");
+        log = log(logName);
         var task = unpack(zip, Path.of("target", "unpacked", Integer.toHexString(zip.toAbsolutePath().hashCode())));
         var classPath = String.join(File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
                 Path.of("target", "lambda-runtime").toAbsolutePath() + "/*");

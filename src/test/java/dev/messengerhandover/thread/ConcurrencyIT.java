@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -379,7 +378,7 @@ class ConcurrencyIT {
     private static long absorbed() {
         long n = 0;
         for (int i = 0; i < INSTANCES; i++) {
-            try (var lines = Files.lines(Path.of("target", "concurrency-" + i + ".log"))) {
+            try (var lines = Files.lines(PackagedFunction.log("concurrency-" + i))) {
                 n += lines.filter(l -> l.contains("\"outcome\":\"duplicate\"")).count();
             } catch (IOException e) {
                 return -1;
@@ -393,9 +392,6 @@ class ConcurrencyIT {
     }
 
     private static void await(Future<?> copy) {
-        if (copy == null) {
-            return;
-        }
         try {
             copy.get();
         } catch (InterruptedException e) {

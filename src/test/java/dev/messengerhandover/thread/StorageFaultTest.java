@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.messengerhandover.testing.FaultyProxy;
 import dev.messengerhandover.testing.FaultyProxy.Fault;
 import dev.messengerhandover.testing.GraphStandIn;
@@ -145,9 +147,8 @@ class StorageFaultTest {
     @Test
     void aBatchWithResultWritesFailingIsCompletedOnceByItsRedelivery() {
         var users = List.of(newUser(), newUser(), newUser());
-        var body = delivery(List.of(entry("messaging", quickReply(users.get(0), "Talk to a person", "TALK_TO_PERSON"),
-                quickReply(users.get(1), "Talk to a person", "TALK_TO_PERSON"),
-                quickReply(users.get(2), "Talk to a person", "TALK_TO_PERSON"))));
+        var body = delivery(List.of(entry("messaging",
+                users.stream().map(StorageFaultTest::talkToPerson).toArray(ObjectNode[]::new))));
         // The first thread's result is written; every later one fails.
         storage.fail("PutItem", 1, 1000, Fault.THROUGHPUT_EXCEEDED);
         assertStorageError(post(body));
@@ -157,7 +158,11 @@ class StorageFaultTest {
     }
 
     private static String handOff(String user) {
-        return delivery("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
+        return delivery("messaging", talkToPerson(user));
+    }
+
+    private static ObjectNode talkToPerson(String user) {
+        return quickReply(user, "Talk to a person", "TALK_TO_PERSON");
     }
 
     private static Response post(String body) {
@@ -194,8 +199,6 @@ class StorageFaultTest {
 
     /** The calls Graph accepted, by endpoint. */
     private static List<String> summary(List<Call> calls) {
-        var out = new ArrayList<String>();
-        calls.stream().filter(Call::ok).forEach(c -> out.add(c.endpoint()));
-        return out;
+        return calls.stream().filter(Call::ok).map(Call::endpoint).toList();
     }
 }
