@@ -22,8 +22,9 @@ import io.restassured.specification.RequestSpecification;
 /**
  * Thousands of mutated deliveries at the real {@code POST /webhook} (Lambda mock event server, DynamoDB Local, Graph
  * stand-in), mostly signed right so that they reach the parser and the thread rules: no answer is a 5xx, every refusal
- * is a short JSON error, and a valid delivery sent after every few of them is still answered. Replay a failure with
- * {@code -Dfuzz.seed=<seed>}; {@code -Dfuzz.inputs} sets the count.
+ * is a short JSON error, and a valid delivery sent after every few of them is still answered. Replay the mutations with
+ * {@code -Dfuzz.seed=<seed>} (user and message ids stay random, so counts can move by one or two); {@code -Dfuzz.inputs}
+ * sets the count.
  */
 @QuarkusTest
 @QuarkusTestResource(Platform.class)
