@@ -22,10 +22,13 @@ public final class Text {
         return NON_WORD.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll(" ").replace("'", "").trim();
     }
 
-    /** At most {@code max} characters, never cutting a surrogate pair in half. */
+    /** At most {@code max} characters (an ellipsis marks a cut), never cutting a surrogate pair in half. */
     public static String clip(String s, int max) {
         if (s == null || s.length() <= max) {
             return s;
+        }
+        if (max <= 1) {
+            return max == 1 ? "…" : "";
         }
         int end = max - 1;
         if (Character.isHighSurrogate(s.charAt(end - 1))) {

@@ -1,6 +1,6 @@
 package dev.messengerhandover.handover;
 
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 
 import dev.messengerhandover.handover.ThreadState.Line;
@@ -20,6 +20,9 @@ public final class ThreadControl {
 
     /** The Graph metadata field is a string; 1000 characters is the commonly quoted limit. */
     public static final int METADATA_LIMIT = 1000;
+    static final int QUOTE_CHARS = 200;
+    static final int MIN_QUOTE = 20;
+    private static final String QUOTE_SEPARATOR = " / ";
 
     private final Rules rules;
     private final BotCatalogue catalogue;
@@ -217,29 +220,31 @@ public final class ThreadControl {
         return new Plan(next, steps, true);
     }
 
-    /** Context for the agent: why, and the last things the user said, under Graph's metadata limit. */
+    /**
+     * Context for the agent: why, and the latest things the user said, newest kept first, each quote cut to
+     * {@link #QUOTE_CHARS}, all under Graph's metadata limit. A quote that would have fewer than {@link #MIN_QUOTE}
+     * characters of room is left out: the agent gets whole recent messages rather than a stub of an old one.
+     */
     String metadata(ThreadState s, String why) {
-        var lines = new ArrayList<String>();
-        for (var line : s.transcript()) {
-            if ("user".equals(line.who())) {
-                lines.add(line.text());
-            }
-        }
         var head = "reason=" + why + "; recent user messages: ";
-        var out = new StringBuilder(head);
-        // Newest messages matter most: keep as many of the latest as fit.
-        var kept = new ArrayList<String>();
-        int budget = METADATA_LIMIT - head.length() - 1;
-        for (int i = lines.size() - 1; i >= 0 && budget > 0; i--) {
-            var quoted = "\"" + Text.clip(lines.get(i).replace('"', '\''), Math.min(200, budget - 5)) + "\"";
-            if (quoted.length() + 3 > budget) {
+        var kept = new ArrayDeque<String>();
+        int room = METADATA_LIMIT - 1 - head.length();
+        var transcript = s.transcript();
+        for (int i = transcript.size() - 1; i >= 0; i--) {
+            var line = transcript.get(i);
+            if (!"user".equals(line.who())) {
+                continue;
+            }
+            int separator = kept.isEmpty() ? 0 : QUOTE_SEPARATOR.length();
+            int textRoom = Math.min(QUOTE_CHARS, room - separator - 2);
+            if (textRoom < MIN_QUOTE) {
                 break;
             }
-            kept.add(0, quoted);
-            budget -= quoted.length() + 3;
+            var quoted = '"' + Text.clip(line.text().replace('"', '\''), textRoom) + '"';
+            kept.addFirst(quoted);
+            room -= quoted.length() + separator;
         }
-        out.append(String.join(" / ", kept));
-        return Text.clip(out.toString(), METADATA_LIMIT - 1);
+        return head + String.join(QUOTE_SEPARATOR, kept);
     }
 
     private boolean isBot(String appId) {

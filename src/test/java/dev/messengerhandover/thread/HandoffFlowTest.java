@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.GraphStandIn.Call;
+import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.Operator;
 import dev.messengerhandover.testing.Platform;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -153,6 +154,28 @@ public class HandoffFlowTest {
         deliver("messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"));
         var metadata = graph.calls(user, "pass_thread_control").get(0).body().path("metadata").asText();
         assertThat(metadata).hasSizeLessThan(1000).contains("long story part 5");
+    }
+
+    /**
+     * A transcript whose agent context used to end with 1 to 6 characters of room while older messages remained: the
+     * context builder threw, the webhook answered 500 on every redelivery, and this user could never reach a person.
+     */
+    @Test
+    void three_messagesOfAnyLengthStillHandTheUserOver() {
+        var user = newUser();
+        for (int length : new int[] { 127, 200, 223, 219, 266 }) {
+            deliver("messaging", text(user, words(length)));
+        }
+        var asks = withIntent(text(user, words(135)), "human_agent", 0.98);
+        Messenger.post(Messenger.delivery("messaging", asks)).then().statusCode(200);
+        assertHandedOver(user, "nlp");
+        var metadata = graph.calls(user, "pass_thread_control").get(0).body().path("metadata").asText();
+        assertThat(metadata).hasSizeLessThan(1000).contains(words(135));
+    }
+
+    /** Text of exactly {@code length} characters that no FAQ, greeting or "a person, please" rule matches. */
+    private static String words(int length) {
+        return "zorglub ".repeat(length / 8 + 1).substring(0, length);
     }
 
     @Test
