@@ -13,8 +13,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.messengerhandover.config.HandoverConfig;
-import dev.messengerhandover.graph.Deadline;
 import dev.messengerhandover.http.ApiError;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.thread.ThreadService;
 
 /**

@@ -17,7 +17,8 @@ public record ThreadView(String pageId, String userId, Owner owner, String since
     }
 
     @RegisterForReflection
-    public record TransitionView(String at, String kind, String from, String to, String reason, Long heldMillis) {
+    public record TransitionView(String at, String kind, String from, String to, String reason, String detail,
+            Long heldMillis) {
     }
 
     @RegisterForReflection
@@ -25,11 +26,12 @@ public record ThreadView(String pageId, String userId, Owner owner, String since
     }
 
     public static ThreadView of(ThreadState s, Rules rules) {
-        return new ThreadView(s.pageId(), s.userId(), new Owner(s.ownerAppId(), rules.roleOf(s.ownerAppId())),
-                s.since() > 0 ? Instant.ofEpochMilli(s.since()).toString() : null, s.reason(), s.fallbacks(),
-                s.history().stream().map(t -> new TransitionView(Instant.ofEpochMilli(t.at()).toString(), t.kind(),
-                        t.fromAppId(), t.toAppId(), t.reason(), t.heldMillis())).toList(),
-                s.transcript().stream().map(l -> new LineView(Instant.ofEpochMilli(l.at()).toString(), l.who(),
+        return new ThreadView(s.pageId(), s.userId(), new Owner(s.ownerAppId(), rules.roleOf(s.ownerAppId()).wire()),
+                s.since() > 0 ? Instant.ofEpochMilli(s.since()).toString() : null, s.reason().wire(), s.fallbacks(),
+                s.history().stream().map(t -> new TransitionView(Instant.ofEpochMilli(t.at()).toString(),
+                        t.kind().wire(), t.fromAppId(), t.toAppId(), t.reason().wire(), t.detail(), t.heldMillis()))
+                        .toList(),
+                s.transcript().stream().map(l -> new LineView(Instant.ofEpochMilli(l.at()).toString(), l.who().wire(),
                         l.text())).toList());
     }
 }

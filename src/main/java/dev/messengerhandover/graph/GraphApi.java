@@ -47,16 +47,6 @@ public interface GraphApi {
     SuccessResponse takeThreadControl(@PathParam("version") String version,
             @HeaderParam("Authorization") String bearer, ControlRequest body);
 
-    @POST
-    @Path("/request_thread_control")
-    SuccessResponse requestThreadControl(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, ControlRequest body);
-
-    @POST
-    @Path("/release_thread_control")
-    SuccessResponse releaseThreadControl(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, ControlRequest body);
-
     @GET
     @Path("/thread_owner")
     ThreadOwnerResponse threadOwner(@PathParam("version") String version,

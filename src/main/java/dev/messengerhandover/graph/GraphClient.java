@@ -1,7 +1,6 @@
 package dev.messengerhandover.graph;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +16,8 @@ import dev.messengerhandover.graph.GraphModels.PassRequest;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
 import dev.messengerhandover.graph.GraphModels.Recipient;
 import dev.messengerhandover.graph.GraphModels.SendRequest;
+import dev.messengerhandover.retry.Backoff;
+import dev.messengerhandover.retry.Deadline;
 
 /**
  * The one way this function talks to Graph: the Page token, the API version, and retries of transient failures with
@@ -27,9 +28,9 @@ public class GraphClient {
 
     private static final Logger LOG = Logger.getLogger(GraphClient.class);
     static final int MAX_ATTEMPTS = 4;
-    private static final long BASE_BACKOFF_MS = 150;
+    private static final Backoff BLIP = new Backoff(150, 2_400);
     /** Rate limits clear slower than blips: start further out. */
-    private static final long RATE_LIMIT_BACKOFF_MS = 800;
+    private static final Backoff RATE_LIMIT = new Backoff(800, 12_800);
 
     private final GraphApi api;
     private final String version;
@@ -57,16 +58,6 @@ public class GraphClient {
         call("take_thread_control", deadline, () -> api.takeThreadControl(version, bearer, body));
     }
 
-    public void requestThreadControl(String psid, String metadata, Deadline deadline) {
-        var body = new ControlRequest(new Recipient(psid), metadata);
-        call("request_thread_control", deadline, () -> api.requestThreadControl(version, bearer, body));
-    }
-
-    public void releaseThreadControl(String psid, Deadline deadline) {
-        var body = new ControlRequest(new Recipient(psid), null);
-        call("release_thread_control", deadline, () -> api.releaseThreadControl(version, bearer, body));
-    }
-
     /** The app that owns the thread now, or {@code null} when it is idle. */
     public String threadOwner(String psid, Deadline deadline) {
         return call("thread_owner", deadline, () -> api.threadOwner(version, bearer, psid)).ownerAppId();
@@ -89,16 +80,8 @@ public class GraphClient {
             if (!failure.isTransient() || attempt >= MAX_ATTEMPTS) {
                 throw failure;
             }
-            long base = failure.isRateLimit() ? RATE_LIMIT_BACKOFF_MS : BASE_BACKOFF_MS;
-            long pause = ThreadLocalRandom.current().nextLong(base << (attempt - 1), (base << attempt) + 1);
-            if (pause >= deadline.remainingMillis()) {
-                throw failure;
-            }
-            LOG.infof("graph %s attempt %d failed, retrying in %d ms: %s", what, attempt, pause, failure.summary());
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            LOG.infof("graph %s attempt %d failed: %s", what, attempt, failure.summary());
+            if (!(failure.isRateLimit() ? RATE_LIMIT : BLIP).await(attempt, deadline)) {
                 throw failure;
             }
         }

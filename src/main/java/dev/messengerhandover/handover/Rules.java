@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * The knobs of thread control, independent of how they are configured.
  *
- * @param botAppId this app, the Primary Receiver
+ * @param botAppId this app, the Page's default app
  * @param inboxAppId the Page Inbox app
  * @param handoffPayload quick-reply / postback payload that asks for a person
  * @param fallbackLimit consecutive not-understood messages after which the bot offers a person explicitly
@@ -22,7 +22,7 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
     }
 
     public enum RequestPolicy {
-        /** Grant any secondary receiver that asks. */
+        /** Grant any app that asks. */
         ANY_SECONDARY,
         /** Grant only the Page Inbox (an admin moving the thread to Inbox). */
         PAGE_INBOX_ONLY,
@@ -38,14 +38,14 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
         }
     }
 
-    /** How a role shows in the operator API. */
-    public String roleOf(String appId) {
+    /** The part {@code appId} plays; {@code null} is nobody: the thread is idle. */
+    public Role roleOf(String appId) {
         if (appId == null) {
-            return "idle";
+            return Role.IDLE;
         }
         if (botAppId.equals(appId)) {
-            return "bot";
+            return Role.BOT;
         }
-        return inboxAppId.equals(appId) ? "page_inbox" : "other";
+        return inboxAppId.equals(appId) ? Role.PAGE_INBOX : Role.OTHER;
     }
 }

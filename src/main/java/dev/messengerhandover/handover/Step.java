@@ -8,19 +8,34 @@ public sealed interface Step {
     }
 
     /** {@code pass_thread_control} to {@code targetAppId}, with the agent's context in {@code metadata}. */
-    record Pass(String targetAppId, String reason, String metadata) implements Step {
+    record Pass(String targetAppId, Reason reason, String metadata) implements Step {
     }
 
-    /** {@code take_thread_control}: the Primary Receiver takes the thread back. */
-    record Take(String reason) implements Step {
+    /** {@code take_thread_control}: the bot takes the thread back. */
+    record Take(Reason reason) implements Step {
     }
 
     /** {@code thread_owner}: ask Graph who owns the thread, when what we hear contradicts what we stored. */
-    record LookupOwner(String why) implements Step {
+    record LookupOwner(Reason why) implements Step {
     }
 
     /** Whether the call changes something for the user, so that it must not run twice for one event. */
     default boolean hasEffect() {
-        return !(this instanceof LookupOwner);
+        return switch (this) {
+            case Send send -> true;
+            case Pass pass -> true;
+            case Take take -> true;
+            case LookupOwner lookup -> false;
+        };
+    }
+
+    /** The Graph call's name, for logs. */
+    default String call() {
+        return switch (this) {
+            case Send send -> "messages";
+            case Pass pass -> "pass_thread_control";
+            case Take take -> "take_thread_control";
+            case LookupOwner lookup -> "thread_owner";
+        };
     }
 }

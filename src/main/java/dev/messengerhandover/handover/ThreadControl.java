@@ -5,13 +5,24 @@ import java.util.List;
 
 import dev.messengerhandover.handover.ThreadState.Line;
 import dev.messengerhandover.handover.ThreadState.Transition;
-import dev.messengerhandover.webhook.Channel;
-import dev.messengerhandover.webhook.WebhookEvent;
+import dev.messengerhandover.handover.event.Channel;
+import dev.messengerhandover.handover.event.WebhookEvent;
+import dev.messengerhandover.handover.event.WebhookEvent.AppRoles;
+import dev.messengerhandover.handover.event.WebhookEvent.DeliveryReceipt;
+import dev.messengerhandover.handover.event.WebhookEvent.Message;
+import dev.messengerhandover.handover.event.WebhookEvent.Optin;
+import dev.messengerhandover.handover.event.WebhookEvent.PassThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.Postback;
+import dev.messengerhandover.handover.event.WebhookEvent.Read;
+import dev.messengerhandover.handover.event.WebhookEvent.Referral;
+import dev.messengerhandover.handover.event.WebhookEvent.RequestThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.TakeThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.Unknown;
 
 /**
- * The Primary Receiver's side of the handover protocol as one pure function of (stored thread, event): no I/O, no
- * clock, no Quarkus. The caller runs the {@link Step}s against Graph and reports each confirmation back through
- * {@link #confirmed}, so the stored owner only ever changes to what Graph accepted.
+ * The bot's side of thread control as one pure function of (stored thread, event): no I/O, no clock, no Quarkus. The
+ * caller runs the {@link Step}s against Graph and reports each confirmation back through {@link #confirmed}, so the
+ * stored owner only ever changes to what Graph accepted.
  *
  * <p>The delivery channel is the source of truth for ownership: Messenger puts an event on {@code messaging} only for
  * the owner (or while the thread is idle) and on {@code standby} for everybody else.
@@ -44,52 +55,59 @@ public final class ThreadControl {
 
     /** Whether an event concerns one thread's state at all; reads, deliveries and the like never do. */
     public static boolean concernsThread(WebhookEvent event) {
-        return event instanceof WebhookEvent.Message || event instanceof WebhookEvent.Postback
-                || event instanceof WebhookEvent.PassThreadControl || event instanceof WebhookEvent.TakeThreadControl
-                || event instanceof WebhookEvent.RequestThreadControl;
+        return switch (event) {
+            case Message m -> true;
+            case Postback p -> true;
+            case PassThreadControl p -> true;
+            case TakeThreadControl t -> true;
+            case RequestThreadControl r -> true;
+            case Read r -> false;
+            case DeliveryReceipt d -> false;
+            case AppRoles a -> false;
+            case Referral r -> false;
+            case Optin o -> false;
+            case Unknown u -> false;
+        };
     }
 
-    // Java 17 has no pattern matching in switch; the sealed hierarchy keeps this list honest.
     public Plan onEvent(ThreadState state, WebhookEvent event) {
         long at = event.envelope().timestamp();
-        if (event instanceof WebhookEvent.Message m) {
-            return m.isEcho() ? onEcho(state, m, at) : onUserInput(state, event, m.text(), m.quickReplyPayload(), m, at);
-        }
-        if (event instanceof WebhookEvent.Postback p) {
-            return onUserInput(state, event, p.title(), p.payload(), null, at);
-        }
-        if (event instanceof WebhookEvent.PassThreadControl p) {
-            return onPass(state, p, at);
-        }
-        if (event instanceof WebhookEvent.TakeThreadControl t) {
-            return onTake(state, t, at);
-        }
-        if (event instanceof WebhookEvent.RequestThreadControl r) {
-            return onRequest(state, r, at);
-        }
-        return Plan.nothing(state);
+        var channel = event.envelope().channel();
+        return switch (event) {
+            case Message m when m.isEcho() -> onEcho(state, m, channel, at);
+            case Message m -> onUserInput(state, channel, m.text(), m.quickReplyPayload(), m, at);
+            case Postback p -> onUserInput(state, channel, p.title(), p.payload(), null, at);
+            case PassThreadControl p -> onPass(state, p, channel, at);
+            case TakeThreadControl t -> onTake(state, t, at);
+            case RequestThreadControl r -> onRequest(state, r, channel, at);
+            case Read r -> Plan.nothing(state);
+            case DeliveryReceipt d -> Plan.nothing(state);
+            case AppRoles a -> Plan.nothing(state);
+            case Referral r -> Plan.nothing(state);
+            case Optin o -> Plan.nothing(state);
+            case Unknown u -> Plan.nothing(state);
+        };
     }
 
-    private Plan onUserInput(ThreadState state, WebhookEvent event, String text, String payload,
-            WebhookEvent.Message message, long at) {
+    private Plan onUserInput(ThreadState state, Channel channel, String text, String payload, Message message,
+            long at) {
         var said = text != null ? text : describe(message);
-        var s = said == null ? state : state.withLine(new Line(at, "user", said));
-        if (event.envelope().channel() == Channel.STANDBY) {
+        var s = said == null ? state : state.withLine(new Line(at, Speaker.USER, said));
+        if (channel == Channel.STANDBY) {
             // Someone else owns the thread: record for context, never answer, never pass or take.
             if (isBot(s.ownerAppId())) {
-                return new Plan(s, List.of(new Step.LookupOwner("standby while stored owner is the bot")), true);
+                return new Plan(s, List.of(new Step.LookupOwner(Reason.STANDBY_WHILE_BOT_OWNS)), true);
             }
             return new Plan(s, List.of(), true);
         }
         if (!isBot(s.ownerAppId())) {
             // On messaging, so the bot owns it again: the thread went idle, or the user tapped a bot button.
-            s = s.withOwner(rules.botAppId(), at, "messaging_channel",
-                    new Transition(at, "returned", s.ownerAppId(), rules.botAppId(), "messaging_channel",
-                            held(s, at)));
+            s = s.withOwner(rules.botAppId(), at, Reason.MESSAGING_CHANNEL, new Transition(at, TransitionKind.RETURNED,
+                    s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null, held(s, at)));
         }
         var why = handoffTrigger(text, payload, message);
         if (why != null) {
-            return handoff(s.withFallbacks(0), why, at);
+            return handoff(s.withFallbacks(0), why);
         }
         var answer = catalogue.answerFor(payload, text);
         if (answer.isPresent()) {
@@ -100,15 +118,15 @@ public final class ThreadControl {
         return new Plan(s.withFallbacks(misses), List.of(new Step.Send(reply, true)), true);
     }
 
-    private String handoffTrigger(String text, String payload, WebhookEvent.Message message) {
+    private Reason handoffTrigger(String text, String payload, Message message) {
         if (payload != null && payload.equals(rules.handoffPayload())) {
-            return "user_asked";
+            return Reason.USER_ASKED;
         }
         if (message != null && message.nlp().stream().anyMatch(
                 n -> n.confidence() >= rules.nlpConfidence() && (named(n.name()) || named(n.value())))) {
-            return "nlp";
+            return Reason.NLP;
         }
-        return payload == null && intents.asksForHuman(text) ? "asked_in_words" : null;
+        return payload == null && intents.asksForHuman(text) ? Reason.ASKED_IN_WORDS : null;
     }
 
     /** An NLP signal may come without a name or value; the configured names are an immutable set, which refuses null. */
@@ -117,25 +135,25 @@ public final class ThreadControl {
     }
 
     /** Tell the user first: once the inbox owns the thread the bot may no longer send. */
-    private Plan handoff(ThreadState s, String why, long at) {
+    private Plan handoff(ThreadState s, Reason why) {
         return new Plan(s, List.of(new Step.Send(catalogue.handoffNotice(), false),
                 new Step.Pass(rules.inboxAppId(), why, metadata(s, why))), true);
     }
 
-    private Plan onEcho(ThreadState state, WebhookEvent.Message echo, long at) {
+    private Plan onEcho(ThreadState state, Message echo, Channel channel, long at) {
         if (isBot(echo.appId())) {
             return Plan.nothing(state); // our own message: already in the transcript when Graph confirmed it
         }
-        var s = echo.text() == null ? state : state.withLine(new Line(at, "agent", echo.text()));
-        if (echo.envelope().channel() == Channel.MESSAGING && isBot(s.ownerAppId())) {
+        var s = echo.text() == null ? state : state.withLine(new Line(at, Speaker.AGENT, echo.text()));
+        if (channel == Channel.MESSAGING && isBot(s.ownerAppId())) {
             // A person answered from the Page Inbox while the bot owns the thread: step aside, don't talk over them.
-            return new Plan(s, List.of(new Step.Pass(rules.inboxAppId(), "agent_replied",
-                    metadata(s, "agent_replied"))), true);
+            return new Plan(s, List.of(new Step.Pass(rules.inboxAppId(), Reason.AGENT_REPLIED,
+                    metadata(s, Reason.AGENT_REPLIED))), true);
         }
         return new Plan(s, List.of(), true);
     }
 
-    private Plan onPass(ThreadState state, WebhookEvent.PassThreadControl p, long at) {
+    private Plan onPass(ThreadState state, PassThreadControl p, Channel channel, long at) {
         var to = p.newOwnerAppId();
         if (to == null) {
             return Plan.nothing(state);
@@ -146,75 +164,104 @@ public final class ThreadControl {
         if (isBot(to)) {
             // The agent clicked Done in the Page Inbox (or another app gave the thread back).
             var from = p.previousOwnerAppId() != null ? p.previousOwnerAppId() : state.ownerAppId();
-            var s = state.withFallbacks(0).withOwner(to, at, "done",
-                    new Transition(at, "returned", from, to, "done", isBot(state.ownerAppId()) ? null : held(state, at)));
-            var steps = rules.welcomeBack() && !isBot(state.ownerAppId())
+            var s = state.withFallbacks(0).withOwner(to, at, Reason.DONE, new Transition(at, TransitionKind.RETURNED,
+                    from, to, Reason.DONE, null, isBot(state.ownerAppId()) ? null : held(state, at)));
+            // On standby the platform says we do not own the thread after all: follow it, but say nothing.
+            var steps = rules.welcomeBack() && !isBot(state.ownerAppId()) && channel == Channel.MESSAGING
                     ? List.<Step>of(new Step.Send(catalogue.welcomeBack(), true))
                     : List.<Step>of();
             return new Plan(s, steps, true);
         }
-        return new Plan(follow(state, p.previousOwnerAppId(), to, "passed_by_other", at), List.of(), true);
+        return new Plan(follow(state, p.previousOwnerAppId(), to, Reason.PASSED_BY_OTHER, at), List.of(), true);
     }
 
-    private Plan onTake(ThreadState state, WebhookEvent.TakeThreadControl t, long at) {
+    private Plan onTake(ThreadState state, TakeThreadControl t, long at) {
         if (t.newOwnerAppId() == null) {
-            return new Plan(state, List.of(new Step.LookupOwner("take_thread_control without new owner")), false);
+            return new Plan(state, List.of(new Step.LookupOwner(Reason.TAKE_WITHOUT_OWNER)), false);
         }
         if (t.newOwnerAppId().equals(state.ownerAppId())) {
             // Already known (a thread_owner lookup got there first); a copy of this event arriving after the thread
             // came back must not hand it over again.
             return Plan.remember(state);
         }
-        return new Plan(follow(state, t.previousOwnerAppId(), t.newOwnerAppId(), "taken", at), List.of(), true);
+        return new Plan(follow(state, t.previousOwnerAppId(), t.newOwnerAppId(), Reason.TAKEN, at), List.of(), true);
     }
 
-    private Plan onRequest(ThreadState state, WebhookEvent.RequestThreadControl r, long at) {
+    private Plan onRequest(ThreadState state, RequestThreadControl r, Channel channel, long at) {
         var requester = r.requestedOwnerAppId();
         if (requester == null || isBot(requester)) {
             return Plan.nothing(state);
         }
-        if (isBot(state.ownerAppId()) && rules.requestPolicy().allows(requester, rules.inboxAppId())) {
+        // Only the owner hears a request on messaging; on standby it is not ours to grant.
+        boolean owner = isBot(state.ownerAppId()) && channel == Channel.MESSAGING;
+        if (owner && rules.requestPolicy().allows(requester, rules.inboxAppId())) {
             // Granting matters: ignoring it makes threads an admin moved to Inbox bounce back to the bot.
-            return new Plan(state, List.of(new Step.Pass(requester, "requested", metadata(state, "requested"))), true);
+            return new Plan(state, List.of(new Step.Pass(requester, Reason.REQUESTED,
+                    metadata(state, Reason.REQUESTED))), true);
         }
-        var why = isBot(state.ownerAppId()) ? "policy" : "not_owner";
-        return new Plan(state.withTransition(new Transition(at, "request_declined", state.ownerAppId(), requester, why,
-                null)), List.of(), true);
+        var why = owner ? Reason.POLICY : Reason.NOT_OWNER;
+        return new Plan(state.withTransition(new Transition(at, TransitionKind.REQUEST_DECLINED, state.ownerAppId(),
+                requester, why, null, null)), List.of(), true);
     }
 
-    private ThreadState follow(ThreadState state, String from, String to, String why, long at) {
+    private ThreadState follow(ThreadState state, String from, String to, Reason why, long at) {
         var previous = from != null ? from : state.ownerAppId();
-        return state.withOwner(to, at, why, new Transition(at, "followed", previous, to, why, held(state, at)));
+        return state.withOwner(to, at, why,
+                new Transition(at, TransitionKind.FOLLOWED, previous, to, why, null, held(state, at)));
     }
 
     /** The state after Graph confirmed {@code step}; {@code ownerFound} is the answer of a {@code thread_owner}. */
     public ThreadState confirmed(ThreadState s, Step step, long at, String ownerFound) {
-        if (step instanceof Step.Send send) {
-            return s.withLine(new Line(at, "bot", send.text()));
-        }
-        if (step instanceof Step.Pass pass) {
-            return s.withOwner(pass.targetAppId(), at, pass.reason(),
-                    new Transition(at, "passed", s.ownerAppId(), pass.targetAppId(), pass.reason(), held(s, at)));
-        }
-        if (step instanceof Step.Take take) {
-            return s.withFallbacks(0).withOwner(rules.botAppId(), at, take.reason(),
-                    new Transition(at, "taken_back", s.ownerAppId(), rules.botAppId(), take.reason(), held(s, at)));
-        }
-        if (step instanceof Step.LookupOwner lookup) {
-            if (ownerFound == null || ownerFound.equals(s.ownerAppId())) {
-                return s;
-            }
-            return s.withOwner(ownerFound, at, "resync",
-                    new Transition(at, "resync", s.ownerAppId(), ownerFound, lookup.why(), held(s, at)));
-        }
-        return s;
+        return switch (step) {
+            case Step.Send send -> s.withLine(new Line(at, Speaker.BOT, send.text()));
+            case Step.Pass pass -> s.withOwner(pass.targetAppId(), at, pass.reason(), new Transition(at,
+                    TransitionKind.PASSED, s.ownerAppId(), pass.targetAppId(), pass.reason(), null, held(s, at)));
+            case Step.Take take -> s.withFallbacks(0).withOwner(rules.botAppId(), at, take.reason(), new Transition(at,
+                    TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), take.reason(), null, held(s, at)));
+            case Step.LookupOwner lookup -> resync(s, lookup.why(), at, ownerFound);
+        };
     }
 
-    /** A pass Graph finally refused: the bot keeps the thread and says so to the user. */
-    public Plan passFailed(ThreadState s, Step.Pass pass, long at, String error) {
-        var next = s.withTransition(new Transition(at, "pass_failed", s.ownerAppId(), pass.targetAppId(),
-                pass.reason() + ": " + Text.clip(error, 120), null));
-        var steps = isBot(s.ownerAppId()) && !"requested".equals(pass.reason())
+    /** The state once {@code thread_owner} answered {@code ownerFound} ({@code null}: idle, or no answer). */
+    public ThreadState resync(ThreadState s, Reason why, long at, String ownerFound) {
+        if (ownerFound == null || ownerFound.equals(s.ownerAppId())) {
+            return s;
+        }
+        return s.withOwner(ownerFound, at, Reason.RESYNC,
+                new Transition(at, TransitionKind.RESYNC, s.ownerAppId(), ownerFound, why, null, held(s, at)));
+    }
+
+    /** Whether Graph refusing {@code step} is worth asking {@code thread_owner}: the thread may have moved under us. */
+    public static boolean ownerMattersWhenRefused(Step step) {
+        return switch (step) {
+            case Step.Pass pass -> true;
+            case Step.Take take -> true;
+            case Step.Send send -> false;
+            case Step.LookupOwner lookup -> false;
+        };
+    }
+
+    /**
+     * What to do once Graph refused {@code step} for good. {@code ownerFound} is {@code thread_owner}'s answer when
+     * {@link #ownerMattersWhenRefused} asked for it ({@code null}: idle, or no answer either). A pass whose target owns
+     * the thread after all went through (only its answer was lost); otherwise the bot keeps the thread and says so.
+     */
+    public Plan refused(ThreadState s, Step step, long at, String ownerFound, String error) {
+        return switch (step) {
+            case Step.Pass pass when pass.targetAppId().equals(ownerFound) ->
+                new Plan(confirmed(s, pass, at, null), List.of(), true);
+            case Step.Pass pass -> passFailed(resync(s, Reason.PASS_REFUSED, at, ownerFound), pass, at, error);
+            case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, at, ownerFound), List.of(), true);
+            case Step.Send send -> Plan.nothing(s);
+            case Step.LookupOwner lookup -> Plan.nothing(s);
+        };
+    }
+
+    /** A pass Graph refused: the bot keeps the thread and says so to the user. */
+    private Plan passFailed(ThreadState s, Step.Pass pass, long at, String error) {
+        var next = s.withTransition(new Transition(at, TransitionKind.PASS_FAILED, s.ownerAppId(), pass.targetAppId(),
+                pass.reason(), error, null));
+        var steps = isBot(s.ownerAppId()) && pass.reason() != Reason.REQUESTED
                 ? List.<Step>of(new Step.Send(catalogue.handoffFailed(), true))
                 : List.<Step>of();
         return new Plan(next, steps, true);
@@ -225,14 +272,14 @@ public final class ThreadControl {
      * {@link #QUOTE_CHARS}, all under Graph's metadata limit. A quote that would have fewer than {@link #MIN_QUOTE}
      * characters of room is left out: the agent gets whole recent messages rather than a stub of an old one.
      */
-    String metadata(ThreadState s, String why) {
-        var head = "reason=" + why + "; recent user messages: ";
+    String metadata(ThreadState s, Reason why) {
+        var head = "reason=" + why.wire() + "; recent user messages: ";
         var kept = new ArrayDeque<String>();
         int room = METADATA_LIMIT - 1 - head.length();
         var transcript = s.transcript();
         for (int i = transcript.size() - 1; i >= 0; i--) {
             var line = transcript.get(i);
-            if (!"user".equals(line.who())) {
+            if (line.who() != Speaker.USER) {
                 continue;
             }
             int separator = kept.isEmpty() ? 0 : QUOTE_SEPARATOR.length();
@@ -255,7 +302,7 @@ public final class ThreadControl {
         return s.since() > 0 && at >= s.since() ? at - s.since() : null;
     }
 
-    private static String describe(WebhookEvent.Message message) {
+    private static String describe(Message message) {
         if (message == null || message.attachments().isEmpty()) {
             return null;
         }

@@ -7,10 +7,12 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.messengerhandover.store.StorageException;
+import dev.messengerhandover.thread.ThreadBusyException;
 
 /**
- * Failures that escape a resource. Our storage failing is a 500 so that Messenger redelivers (every event is safe to
- * apply again); anything unexpected is a 500 with a short message, the details only in the log.
+ * Failures that escape a resource. Our storage failing is a 500 and a thread busy past the budget a 503, so that
+ * Messenger redelivers (every event is safe to apply again); anything unexpected is a 500 with a short message, the
+ * details only in the log.
  */
 public class ErrorMappers {
 
@@ -20,6 +22,13 @@ public class ErrorMappers {
     public Response storage(StorageException e) {
         LOG.errorf(e, "storage unavailable, asking for redelivery: %s", e.getMessage());
         return ApiError.of(500, "storage unavailable, retry later");
+    }
+
+    /** Not a failure: the thread was busy for the whole budget. Messenger's redelivery will find it free. */
+    @ServerExceptionMapper
+    public Response busy(ThreadBusyException e) {
+        LOG.warnf("thread busy, asking for redelivery: %s", e.getMessage());
+        return ApiError.of(503, "thread busy, retry later");
     }
 
     @ServerExceptionMapper

@@ -37,13 +37,13 @@ public class TableSetup {
         }
         dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
-                        a -> a.attributeName(ThreadStore.PK).attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName(ThreadStore.SK).attributeType(ScalarAttributeType.S))
+                        a -> a.attributeName(ThreadItems.PK).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(ThreadItems.SK).attributeType(ScalarAttributeType.S))
                 .keySchema(
-                        k -> k.attributeName(ThreadStore.PK).keyType(KeyType.HASH),
-                        k -> k.attributeName(ThreadStore.SK).keyType(KeyType.RANGE)));
+                        k -> k.attributeName(ThreadItems.PK).keyType(KeyType.HASH),
+                        k -> k.attributeName(ThreadItems.SK).keyType(KeyType.RANGE)));
         dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
         dynamo.updateTimeToLive(r -> r.tableName(table)
-                .timeToLiveSpecification(t -> t.attributeName(ThreadStore.TTL_ATTRIBUTE).enabled(true)));
+                .timeToLiveSpecification(t -> t.attributeName(ThreadItems.TTL_ATTRIBUTE).enabled(true)));
     }
 }

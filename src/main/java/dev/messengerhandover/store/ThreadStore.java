@@ -1,5 +1,15 @@
 package dev.messengerhandover.store;
 
+import static dev.messengerhandover.store.ThreadItems.CLAIM_KEY;
+import static dev.messengerhandover.store.ThreadItems.CLAIM_TOKEN;
+import static dev.messengerhandover.store.ThreadItems.CLAIM_UNTIL;
+import static dev.messengerhandover.store.ThreadItems.TTL_ATTRIBUTE;
+import static dev.messengerhandover.store.ThreadItems.VERSION;
+import static dev.messengerhandover.store.ThreadItems.n;
+import static dev.messengerhandover.store.ThreadItems.num;
+import static dev.messengerhandover.store.ThreadItems.str;
+import static dev.messengerhandover.store.ThreadItems.string;
+
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,60 +23,48 @@ import jakarta.inject.Inject;
 
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.handover.ThreadState;
-import dev.messengerhandover.handover.ThreadState.Line;
-import dev.messengerhandover.handover.ThreadState.Transition;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
- * Threads in one DynamoDB table, one item per thread ({@code pk = THREAD#<pageId>#<userId>}, {@code sk = STATE}):
- * owner, since, reason, transcript, history, the keys of recent events and the optimistic-lock {@code version}. Every
- * write is conditional on the version that was read, so two instances handling the same thread never both win.
- * Items expire through the {@code expiresAt} TTL attribute when a thread has been quiet for {@code handover.thread-ttl}.
+ * Threads in one DynamoDB table, one item per thread (layout in {@link ThreadItems}). Every write is conditional on the
+ * version that was read, so two instances handling the same thread never both win. Items expire through the
+ * {@code expiresAt} TTL attribute when a thread has been quiet for {@code handover.thread-ttl}.
  */
 @ApplicationScoped
 public class ThreadStore {
 
-    public static final String PK = "pk";
-    public static final String SK = "sk";
-    public static final String TTL_ATTRIBUTE = "expiresAt";
-    static final String STATE_SK = "STATE";
-    /** Set by a claim, gone with the next full write of the thread. */
-    static final String CLAIM_TOKEN = "claimToken";
+    private static final Map<String, String> VERSION_NAME = Map.of("#version", VERSION);
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final long ttlSeconds;
-    private final StoreMetrics metrics;
     private final Clock clock;
 
     @Inject
-    public ThreadStore(DynamoDbClient dynamo, HandoverConfig config, StoreMetrics metrics) {
-        this(dynamo, config.table(), config.threadTtl().toSeconds(), metrics, Clock.systemUTC());
+    public ThreadStore(DynamoDbClient dynamo, HandoverConfig config) {
+        this(dynamo, config.table(), config.threadTtl().toSeconds(), Clock.systemUTC());
     }
 
-    ThreadStore(DynamoDbClient dynamo, String table, long ttlSeconds, StoreMetrics metrics, Clock clock) {
+    ThreadStore(DynamoDbClient dynamo, String table, long ttlSeconds, Clock clock) {
         this.dynamo = dynamo;
         this.table = table;
         this.ttlSeconds = ttlSeconds;
-        this.metrics = metrics;
         this.clock = clock;
     }
 
     /** The thread as stored (strongly consistent read), or the bot-owned initial state when there is no item. */
     public StoredThread load(String pageId, String userId, String botAppId) {
         try {
-            var answer = dynamo.getItem(r -> r.tableName(table).key(key(pageId, userId)).consistentRead(true)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            metrics.read(answer.consumedCapacity());
+            var answer = dynamo.getItem(r -> r.tableName(table).key(ThreadItems.key(pageId, userId))
+                    .consistentRead(true));
             if (!answer.hasItem() || answer.item().isEmpty()) {
                 return new StoredThread(ThreadState.initial(pageId, userId, botAppId), 0, List.of(), null, 0);
             }
-            return decode(answer.item(), pageId, userId, botAppId);
+            return ThreadItems.decode(answer.item(), pageId, userId, botAppId);
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("reading thread failed", e);
         }
@@ -74,7 +72,7 @@ public class ThreadStore {
 
     /** Reads an item no thread uses: loads the SDK's request pipeline before the first delivery needs it. */
     public void prime() {
-        dynamo.getItem(r -> r.tableName(table).key(key("priming", "priming")));
+        dynamo.getItem(r -> r.tableName(table).key(ThreadItems.key("priming", "priming")));
     }
 
     /**
@@ -99,19 +97,15 @@ public class ThreadStore {
             condition = "attribute_not_exists(pk)";
         }
         try {
-            var answer = dynamo.updateItem(r -> r.tableName(table).key(key(s.pageId(), s.userId()))
-                    .updateExpression("SET #version = :next, claimKey = :key, claimUntil = :until, "
+            dynamo.updateItem(r -> r.tableName(table).key(ThreadItems.key(s.pageId(), s.userId()))
+                    .updateExpression("SET #version = :next, " + CLAIM_KEY + " = :key, " + CLAIM_UNTIL + " = :until, "
                             + CLAIM_TOKEN + " = :token, " + TTL_ATTRIBUTE + " = :expires")
                     .conditionExpression(condition)
-                    .expressionAttributeNames(Map.of("#version", "version"))
+                    .expressionAttributeNames(VERSION_NAME)
                     .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-            metrics.write(answer.consumedCapacity());
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
         } catch (ConditionalCheckFailedException e) {
-            metrics.write(null); // a refused conditional write is still billed
             if (!isOwnClaim(e, thread.version() + 1, token)) {
-                metrics.conflict();
                 throw new ConflictException();
             }
         } catch (SdkException | UncheckedIOException e) {
@@ -129,7 +123,7 @@ public class ThreadStore {
             return false;
         }
         var item = e.item();
-        return num(item, "version") == version && token.equals(string(item, CLAIM_TOKEN));
+        return num(item, VERSION) == version && token.equals(string(item, CLAIM_TOKEN));
     }
 
     /**
@@ -144,21 +138,18 @@ public class ThreadStore {
         processed.addAll(thread.processed().subList(0,
                 Math.min(thread.processed().size(), StoredThread.PROCESSED_KEPT - processed.size())));
         long next = thread.version() + 1;
-        var item = encode(state, next, processed);
+        var item = ThreadItems.encode(state, next, processed, clock.millis(), expiresAt());
         try {
-            var answer = dynamo.putItem(r -> {
-                r.tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+            dynamo.putItem(r -> {
+                r.tableName(table).item(item);
                 if (thread.exists()) {
-                    r.conditionExpression("#version = :v").expressionAttributeNames(Map.of("#version", "version"))
+                    r.conditionExpression("#version = :v").expressionAttributeNames(VERSION_NAME)
                             .expressionAttributeValues(Map.of(":v", n(thread.version())));
                 } else {
                     r.conditionExpression("attribute_not_exists(pk)");
                 }
             });
-            metrics.write(answer.consumedCapacity());
         } catch (ConditionalCheckFailedException e) {
-            metrics.write(null);
-            metrics.conflict();
             throw new ConflictException();
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("writing thread failed", e);
@@ -168,95 +159,5 @@ public class ThreadStore {
 
     private long expiresAt() {
         return clock.instant().getEpochSecond() + ttlSeconds;
-    }
-
-    static Map<String, AttributeValue> key(String pageId, String userId) {
-        return Map.of(PK, str("THREAD#" + pageId + "#" + userId), SK, str(STATE_SK));
-    }
-
-    Map<String, AttributeValue> encode(ThreadState s, long version, List<String> processed) {
-        var item = new HashMap<String, AttributeValue>(key(s.pageId(), s.userId()));
-        item.put("kind", str("thread"));
-        item.put("pageId", str(s.pageId()));
-        item.put("userId", str(s.userId()));
-        putIfPresent(item, "owner", s.ownerAppId());
-        item.put("since", n(s.since()));
-        putIfPresent(item, "reason", s.reason());
-        item.put("fallbacks", n(s.fallbacks()));
-        item.put("transcript", AttributeValue.fromL(s.transcript().stream().map(ThreadStore::line).toList()));
-        item.put("history", AttributeValue.fromL(s.history().stream().map(ThreadStore::transition).toList()));
-        item.put("processed", AttributeValue.fromL(processed.stream().map(ThreadStore::str).toList()));
-        item.put("version", n(version));
-        item.put("updatedAt", n(clock.millis()));
-        item.put(TTL_ATTRIBUTE, n(expiresAt()));
-        return item;
-    }
-
-    static StoredThread decode(Map<String, AttributeValue> item, String pageId, String userId, String botAppId) {
-        var transcript = new ArrayList<Line>();
-        for (var v : list(item, "transcript")) {
-            var m = v.m();
-            transcript.add(new Line(num(m, "at"), string(m, "who"), string(m, "text")));
-        }
-        var history = new ArrayList<Transition>();
-        for (var v : list(item, "history")) {
-            var m = v.m();
-            history.add(new Transition(num(m, "at"), string(m, "kind"), string(m, "from"), string(m, "to"),
-                    string(m, "reason"), m.containsKey("held") ? num(m, "held") : null));
-        }
-        var processed = list(item, "processed").stream().map(AttributeValue::s).toList();
-        // An item holding only a claim (first event still under way) has no owner yet: the bot, as for a new thread.
-        var owner = item.containsKey("owner") ? string(item, "owner") : botAppId;
-        var state = new ThreadState(pageId, userId, owner, num(item, "since"),
-                item.containsKey("reason") ? string(item, "reason") : "default", (int) num(item, "fallbacks"),
-                transcript, history);
-        return new StoredThread(state, num(item, "version"), processed,
-                item.containsKey("claimKey") ? string(item, "claimKey") : null, num(item, "claimUntil"));
-    }
-
-    private static AttributeValue line(Line l) {
-        return AttributeValue.fromM(Map.of("at", n(l.at()), "who", str(l.who()), "text", str(l.text())));
-    }
-
-    private static AttributeValue transition(Transition t) {
-        var m = new HashMap<String, AttributeValue>();
-        m.put("at", n(t.at()));
-        m.put("kind", str(t.kind()));
-        putIfPresent(m, "from", t.fromAppId());
-        putIfPresent(m, "to", t.toAppId());
-        putIfPresent(m, "reason", t.reason());
-        if (t.heldMillis() != null) {
-            m.put("held", n(t.heldMillis()));
-        }
-        return AttributeValue.fromM(m);
-    }
-
-    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
-        if (value != null) {
-            m.put(name, str(value));
-        }
-    }
-
-    private static List<AttributeValue> list(Map<String, AttributeValue> item, String name) {
-        var v = item.get(name);
-        return v == null || !v.hasL() ? List.of() : v.l();
-    }
-
-    private static String string(Map<String, AttributeValue> m, String name) {
-        var v = m.get(name);
-        return v == null ? null : v.s();
-    }
-
-    private static long num(Map<String, AttributeValue> m, String name) {
-        var v = m.get(name);
-        return v == null || v.n() == null ? 0L : Long.parseLong(v.n());
-    }
-
-    static AttributeValue str(String s) {
-        return AttributeValue.fromS(s);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -16,11 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.HandoverConfig;
-import dev.messengerhandover.graph.Deadline;
 import dev.messengerhandover.handover.ThreadControl;
+import dev.messengerhandover.handover.event.Delivery;
+import dev.messengerhandover.handover.event.WebhookEvent;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.store.StorageException;
-import dev.messengerhandover.webhook.Delivery;
-import dev.messengerhandover.webhook.WebhookEvent;
 
 /**
  * Handles every event of a delivery before returning (Lambda freezes the environment after the response). Events are
@@ -41,7 +41,10 @@ public class DeliveryHandler {
         this.config = config;
     }
 
-    /** Returns the number of events applied to threads; throws {@link StorageException} if any thread failed. */
+    /**
+     * Returns the number of events applied to threads; throws {@link StorageException} or {@link ThreadBusyException}
+     * if any thread failed, after every thread finished.
+     */
     public int handle(Delivery delivery) {
         var deadline = Deadline.in(config.deliveryBudget());
         var perThread = new LinkedHashMap<ThreadKey, List<WebhookEvent>>();

@@ -11,8 +11,8 @@ import org.crac.Resource;
 import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.HandoverConfig;
-import dev.messengerhandover.graph.Deadline;
 import dev.messengerhandover.graph.GraphClient;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.store.ThreadStore;
 import io.quarkus.runtime.StartupEvent;
 

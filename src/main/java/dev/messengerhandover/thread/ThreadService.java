@@ -1,11 +1,9 @@
 package dev.messengerhandover.thread;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,29 +11,30 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import dev.messengerhandover.graph.Deadline;
-import dev.messengerhandover.graph.GraphClient;
-import dev.messengerhandover.graph.GraphException;
-import dev.messengerhandover.graph.GraphModels.QuickReply;
+import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.handover.Plan;
+import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.handover.event.WebhookEvent;
+import dev.messengerhandover.retry.Backoff;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.store.ConflictException;
 import dev.messengerhandover.store.StorageException;
 import dev.messengerhandover.store.StoredThread;
 import dev.messengerhandover.store.ThreadStore;
-import dev.messengerhandover.webhook.WebhookEvent;
 import io.quarkus.runtime.Startup;
 
 /**
- * Applies events to one thread: read it, let {@link ThreadControl} decide, make the Graph calls, write what Graph
- * confirmed. An event with Graph calls first claims the thread (a conditional write), so that a concurrent or repeated
- * delivery waits for it instead of passing twice; the final write records the event's key so that a redelivery is a
- * no-op. Steady state: one read and two writes for an answered message, one read and one write for a standby one.
+ * Applies events to one thread: read it, let {@link ThreadControl} decide, run the steps ({@link StepRunner}), write
+ * what Graph confirmed. An event with Graph calls first claims the thread (a conditional write), so that a concurrent
+ * or repeated delivery waits for it instead of passing twice; the final write records the event's key so that a
+ * redelivery is a no-op. Steady state: one read and two writes for an answered message, one read and one write for a
+ * standby one.
  */
-// Built at start-up, not on the first delivery: a bad bot catalogue fails the deployment's init, and the work lands in
-// Lambda's init phase (and in the SnapStart snapshot) instead of the first user's wait.
+// Built at start-up, not on the first delivery: a bad bot catalogue or budget fails the deployment's init, and the
+// work lands in Lambda's init phase (and in the SnapStart snapshot) instead of the first user's wait.
 @Startup
 @ApplicationScoped
 public class ThreadService {
@@ -43,32 +42,56 @@ public class ThreadService {
     private static final Logger LOG = Logger.getLogger(ThreadService.class);
     /** MDC fields this class sets on the pool thread while it applies a thread's events. */
     private static final List<String> LOG_FIELDS = List.of("page", "user", "event", "channel", "outcome");
-    /** How long a claim blocks others: past it a crashed instance's claim is taken over. */
-    static final long CLAIM_MILLIS = 20_000;
+    /** Messenger waits this long for an answer; a budget beyond it could never be used. */
+    static final Duration MESSENGER_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * How much longer a claim lasts than the delivery budget: the holder's last write (DynamoDB's 4 s call time-out)
+     * and clock drift between instances. Past the claim a crashed instance's thread is taken over.
+     */
+    static final Duration CLAIM_MARGIN = Duration.ofSeconds(6);
+    /** Waiting for another delivery's claim or retrying a lost race: short, jittered, inside the budget. */
+    private static final Backoff CONTENTION = new Backoff(20, 400);
 
     private final ThreadStore store;
-    private final GraphClient graph;
+    private final StepRunner steps;
     private final ThreadControl control;
     private final Clock clock;
+    private final long claimMillis;
     private final ConfirmedResults confirmed = new ConfirmedResults();
 
     @Inject
-    public ThreadService(ThreadStore store, GraphClient graph, ThreadControl control) {
-        this(store, graph, control, Clock.systemUTC());
+    public ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, HandoverConfig config) {
+        this(store, steps, control, config.deliveryBudget(), Clock.systemUTC());
     }
 
-    ThreadService(ThreadStore store, GraphClient graph, ThreadControl control, Clock clock) {
+    ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, Duration budget, Clock clock) {
         this.store = store;
-        this.graph = graph;
+        this.steps = steps;
         this.control = control;
         this.clock = clock;
+        this.claimMillis = claimFor(budget).toMillis();
+    }
+
+    /**
+     * A claim outlives the delivery budget, so that no other instance takes over a thread whose holder is still inside
+     * its budget. Checked at start-up: a budget Messenger's time-out cannot hold fails the deployment.
+     */
+    static Duration claimFor(Duration budget) {
+        if (budget.isNegative() || budget.isZero() || budget.compareTo(MESSENGER_TIMEOUT) >= 0) {
+            throw new IllegalStateException("handover.delivery-budget must be more than 0 and less than Messenger's "
+                    + MESSENGER_TIMEOUT.toSeconds() + " s time-out, was " + budget);
+        }
+        return budget.plus(CLAIM_MARGIN);
     }
 
     public ThreadControl control() {
         return control;
     }
 
-    /** Applies the events of one thread, in order. Throws {@link StorageException} when the store fails or stays busy. */
+    /**
+     * Applies the events of one thread, in order. Throws {@link StorageException} when the store fails and
+     * {@link ThreadBusyException} when the thread stays busy past the deadline.
+     */
     public void apply(String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
         StoredThread known = null;
         // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
@@ -76,7 +99,7 @@ public class ThreadService {
         MDC.put("user", userId);
         try {
             for (var event : events) {
-                MDC.put("event", event.getClass().getSimpleName());
+                MDC.put("event", event.kind());
                 MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
                 known = applyOne(known, pageId, userId, event, deadline);
             }
@@ -87,7 +110,7 @@ public class ThreadService {
 
     private StoredThread applyOne(StoredThread known, String pageId, String userId, WebhookEvent event,
             Deadline deadline) {
-        var key = event.eventKey();
+        var key = event.key();
         var current = known;
         for (int attempt = 1;; attempt++) {
             if (current == null) {
@@ -106,7 +129,7 @@ public class ThreadService {
             }
             if (current.claimedAt(clock.millis())) {
                 // Another delivery is making Graph calls for this thread: wait for its result, then decide again.
-                pauseOrGiveUp(deadline, attempt, "thread " + userId + " is busy with " + current.claimKey());
+                waitOrGiveUp(deadline, attempt, "thread " + userId + " is busy with " + current.claimKey());
                 current = null;
                 continue;
             }
@@ -117,16 +140,17 @@ public class ThreadService {
                 return current;
             }
             try {
+                long at = event.envelope().timestamp();
                 if (plan.hasEffects()) {
-                    return runClaimed(current, plan, key, event.envelope().timestamp(), describe(event), deadline);
+                    return runClaimed(current, plan, key, at, describe(event), deadline);
                 }
-                var saved = store.save(current, run(plan, userId, event.envelope().timestamp(), deadline), key);
+                var saved = store.save(current, steps.run(plan, userId, at, deadline), key);
                 MDC.put("outcome", "recorded");
                 LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, describe(event),
                         saved.state().ownerAppId());
                 return saved;
             } catch (ConflictException raced) {
-                pauseOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
                 current = null;
             }
         }
@@ -134,13 +158,13 @@ public class ThreadService {
 
     private StoredThread runClaimed(StoredThread current, Plan plan, String key, long at, String what,
             Deadline deadline) throws ConflictException {
-        var claimed = store.claim(current, key, clock.millis() + CLAIM_MILLIS);
-        var state = run(plan, claimed.state().userId(), at, deadline);
+        var claimed = store.claim(current, key, clock.millis() + claimMillis);
+        var state = steps.run(plan, claimed.state().userId(), at, deadline);
         try {
             var saved = saveConfirmed(claimed, state, key);
             MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
-                    plan.steps().stream().map(s -> s.getClass().getSimpleName()).toList());
+                    plan.steps().stream().map(Step::call).toList());
             return saved;
         } catch (ConflictException lostClaim) {
             // Our claim expired mid-way and another instance took over (its write wins), or our own write went through
@@ -190,17 +214,17 @@ public class ThreadService {
         for (int attempt = 1;; attempt++) {
             var current = store.load(pageId, userId, control.rules().botAppId());
             if (current.claimedAt(clock.millis())) {
-                pauseOrGiveUp(deadline, attempt, "thread " + userId + " is busy");
+                waitOrGiveUp(deadline, attempt, "thread " + userId + " is busy");
                 continue;
             }
             if (control.rules().botAppId().equals(current.state().ownerAppId())) {
                 return current.state();
             }
-            var plan = new Plan(current.state(), List.of(new Step.Take("operator")), true);
+            var plan = new Plan(current.state(), List.of(new Step.Take(Reason.OPERATOR)), true);
             try {
                 return runClaimed(current, plan, key, clock.millis(), "operator take", deadline).state();
             } catch (ConflictException raced) {
-                pauseOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
             }
         }
     }
@@ -209,126 +233,13 @@ public class ThreadService {
         return store.load(pageId, userId, control.rules().botAppId());
     }
 
-    /** Runs the plan's Graph calls in order and folds what Graph confirmed into the state. */
-    ThreadState run(Plan plan, String userId, long at, Deadline deadline) {
-        var state = plan.state();
-        for (var step : plan.steps()) {
-            state = runStep(state, step, userId, at, deadline);
-        }
-        return state;
-    }
-
-    private ThreadState runStep(ThreadState state, Step step, String userId, long at, Deadline deadline) {
-        try {
-            if (step instanceof Step.Send send) {
-                var replies = send.offerPerson()
-                        ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
-                                control.rules().handoffPayload()))
-                        : List.<QuickReply>of();
-                graph.send(userId, send.text(), replies, deadline);
-            } else if (step instanceof Step.Pass pass) {
-                graph.passThreadControl(userId, pass.targetAppId(), pass.metadata(), deadline);
-            } else if (step instanceof Step.Take take) {
-                graph.takeThreadControl(userId, "reason=" + take.reason(), deadline);
-            } else if (step instanceof Step.LookupOwner) {
-                return control.confirmed(state, step, at, graph.threadOwner(userId, deadline));
-            }
-            return control.confirmed(state, step, at, null);
-        } catch (GraphException e) {
-            LOG.warnf("thread %s: graph refused %s: %s", userId, step.getClass().getSimpleName(), e.summary());
-            return refused(state, step, userId, at, deadline, e);
-        }
-    }
-
-    /** A call Graph did not accept, after retries. The state keeps only what is certain. */
-    private ThreadState refused(ThreadState state, Step step, String userId, long at, Deadline deadline,
-            GraphException error) {
-        if (step instanceof Step.Pass pass) {
-            // Perhaps the thread moved under us (or the pass went through and only its answer was lost): ask.
-            var owner = ownerOrNull(userId, deadline);
-            if (pass.targetAppId().equals(owner)) {
-                return control.confirmed(state, step, at, null);
-            }
-            var s = owner == null ? state : control.confirmed(state, new Step.LookupOwner("pass refused"), at, owner);
-            var failed = control.passFailed(s, pass, at, error.summary());
-            return runAll(failed, userId, at, deadline);
-        }
-        if (step instanceof Step.Take) {
-            var owner = ownerOrNull(userId, deadline);
-            return owner == null ? state : control.confirmed(state, new Step.LookupOwner("take refused"), at, owner);
-        }
-        return state;
-    }
-
-    private ThreadState runAll(Plan plan, String userId, long at, Deadline deadline) {
-        var s = plan.state();
-        for (var step : plan.steps()) {
-            try {
-                if (step instanceof Step.Send send) {
-                    graph.send(userId, send.text(), List.of(), deadline);
-                    s = control.confirmed(s, step, at, null);
-                }
-            } catch (GraphException e) {
-                LOG.warnf("thread %s: graph refused the follow-up message: %s", userId, e.summary());
-            }
-        }
-        return s;
-    }
-
-    private String ownerOrNull(String userId, Deadline deadline) {
-        try {
-            return graph.threadOwner(userId, deadline);
-        } catch (GraphException e) {
-            return null;
-        }
-    }
-
-    private void pauseOrGiveUp(Deadline deadline, int attempt, String why) {
-        long pause = Math.min(400, 20L << Math.min(attempt, 5)) + ThreadLocalRandom.current().nextLong(20);
-        if (pause >= deadline.remainingMillis()) {
-            throw new StorageException(why + "; giving up so that Messenger redelivers", null);
-        }
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted", e);
+    private static void waitOrGiveUp(Deadline deadline, int attempt, String why) {
+        if (!CONTENTION.await(attempt, deadline)) {
+            throw new ThreadBusyException(why + "; giving up so that Messenger redelivers");
         }
     }
 
     private static String describe(WebhookEvent event) {
-        return event.getClass().getSimpleName() + " on " + event.envelope().channel();
-    }
-
-    /**
-     * Results Graph confirmed whose write failed, by thread claim. Only this instance knows them: a redelivery that
-     * lands on another instance waits for the claim to expire and runs the event again (Graph calls included).
-     */
-    private static final class ConfirmedResults {
-        private static final int KEPT = 1000;
-
-        private record Held(long version, ThreadState state) {
-        }
-
-        private final Map<String, Held> held = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
-                return size() > KEPT;
-            }
-        };
-
-        synchronized void put(StoredThread claimed, ThreadState state, String key) {
-            held.put(id(claimed, key), new Held(claimed.version(), state));
-        }
-
-        /** The result for this claim, if it is the one still in the table; removed either way. */
-        synchronized ThreadState take(StoredThread current, String key) {
-            var h = held.remove(id(current, key));
-            return h != null && h.version() == current.version() ? h.state() : null;
-        }
-
-        private static String id(StoredThread thread, String key) {
-            return thread.state().pageId() + '/' + thread.state().userId() + '/' + key;
-        }
+        return event.kind() + " on " + event.envelope().channel();
     }
 }

@@ -13,8 +13,12 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.messengerhandover.webhook.WebhookEvent.Attachment;
-import dev.messengerhandover.webhook.WebhookEvent.NlpSignal;
+import dev.messengerhandover.handover.event.Channel;
+import dev.messengerhandover.handover.event.Delivery;
+import dev.messengerhandover.handover.event.Envelope;
+import dev.messengerhandover.handover.event.WebhookEvent;
+import dev.messengerhandover.handover.event.WebhookEvent.Attachment;
+import dev.messengerhandover.handover.event.WebhookEvent.NlpSignal;
 
 /**
  * Reads a webhook body into a {@link Delivery}. It walks the JSON tree by hand rather than binding classes: ids come as

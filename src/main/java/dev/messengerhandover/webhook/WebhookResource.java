@@ -15,10 +15,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
-import dev.messengerhandover.http.ApiError;
-
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.config.MessengerConfig;
+import dev.messengerhandover.handover.event.Delivery;
+import dev.messengerhandover.http.ApiError;
 import dev.messengerhandover.thread.DeliveryHandler;
 
 /** Messenger's webhook: the subscription handshake and signed deliveries. */

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.messengerhandover.handover.Rules.RequestPolicy;
-import dev.messengerhandover.webhook.Channel;
-import dev.messengerhandover.webhook.Envelope;
-import dev.messengerhandover.webhook.WebhookEvent;
+import dev.messengerhandover.handover.event.Channel;
+import dev.messengerhandover.handover.event.Envelope;
+import dev.messengerhandover.handover.event.WebhookEvent;
 
 /** The rules alone: no Quarkus, no I/O. */
 class ThreadControlTest {
@@ -48,7 +48,7 @@ class ThreadControlTest {
         var after = control.confirmed(plan.state(), plan.steps().get(1), 5_000, null);
         assertThat(after.ownerAppId()).isEqualTo(INBOX);
         assertThat(after.since()).isEqualTo(5_000);
-        assertThat(after.history().get(0).kind()).isEqualTo("passed");
+        assertThat(after.history().get(0).kind()).isEqualTo(TransitionKind.PASSED);
     }
 
     @Test
@@ -96,7 +96,7 @@ class ThreadControlTest {
         var fromOther = control.onEvent(owned(BOT),
                 new WebhookEvent.RequestThreadControl(env(Channel.MESSAGING, 2_000), OTHER, null));
         assertThat(fromOther.steps()).isEmpty();
-        assertThat(fromOther.state().history().get(0).kind()).isEqualTo("request_declined");
+        assertThat(fromOther.state().history().get(0).kind()).isEqualTo(TransitionKind.REQUEST_DECLINED);
         assertThat(RequestPolicy.ANY_SECONDARY.allows(OTHER, INBOX)).isTrue();
         assertThat(RequestPolicy.NEVER.allows(INBOX, INBOX)).isFalse();
     }
@@ -116,17 +116,17 @@ class ThreadControlTest {
     void metadataKeepsTheNewestMessagesUnderTheLimit() {
         var s = owned(BOT);
         for (int i = 0; i < 12; i++) {
-            s = s.withLine(new ThreadState.Line(i, "user", "message " + i + " " + "x".repeat(280)));
+            s = s.withLine(new ThreadState.Line(i, Speaker.USER, "message " + i + " " + "x".repeat(280)));
         }
-        var metadata = control.metadata(s, "user_asked");
+        var metadata = control.metadata(s, Reason.USER_ASKED);
         assertThat(metadata).hasSizeLessThan(ThreadControl.METADATA_LIMIT).startsWith("reason=user_asked")
                 .contains("message 11").doesNotContain("message 0 ");
     }
 
     @Test
     void aFailedPassKeepsTheBotAndApologises() {
-        var pass = new Step.Pass(INBOX, "user_asked", "m");
-        var plan = control.passFailed(owned(BOT), pass, 9, "HTTP 400");
+        var pass = new Step.Pass(INBOX, Reason.USER_ASKED, "m");
+        var plan = control.refused(owned(BOT), pass, 9, null, "HTTP 400");
         assertThat(plan.state().ownerAppId()).isEqualTo(BOT);
         assertThat(plan.steps()).singleElement().isInstanceOf(Step.Send.class);
     }
@@ -135,8 +135,8 @@ class ThreadControlTest {
     void historyAndTranscriptAreBounded() {
         var s = owned(BOT);
         for (int i = 0; i < 100; i++) {
-            s = s.withLine(new ThreadState.Line(i, "user", "l" + i))
-                    .withTransition(new ThreadState.Transition(i, "x", null, null, null, null));
+            s = s.withLine(new ThreadState.Line(i, Speaker.USER, "l" + i))
+                    .withTransition(new ThreadState.Transition(i, TransitionKind.PASSED, null, null, Reason.DEFAULT, null, null));
         }
         assertThat(s.transcript()).hasSize(ThreadState.MAX_TRANSCRIPT).last().extracting(ThreadState.Line::text)
                 .isEqualTo("l99");
@@ -154,7 +154,7 @@ class ThreadControlTest {
     }
 
     private ThreadState owned(String owner) {
-        return new ThreadState(PAGE, USER, owner, 1_000, "test", 0, List.of(), List.of());
+        return new ThreadState(PAGE, USER, owner, 1_000, Reason.DEFAULT, 0, List.of(), List.of());
     }
 
     private WebhookEvent.Message message(Channel channel, String text) {

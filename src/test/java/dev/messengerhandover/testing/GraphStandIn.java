@@ -295,7 +295,7 @@ public final class GraphStandIn implements AutoCloseable {
     public static String error(int code, int subcode, String message, boolean isTransient) {
         ObjectNode e = JSON.createObjectNode();
         var inner = e.putObject("error");
-        inner.put("message", message).put("type", code == 190 ? "OAuthException" : "OAuthException").put("code", code);
+        inner.put("message", message).put("type", "OAuthException").put("code", code);
         if (subcode != 0) {
             inner.put("error_subcode", subcode);
         }

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import dev.messengerhandover.handover.event.Channel;
+import dev.messengerhandover.handover.event.WebhookEvent;
+
 class DeliveryParserTest {
 
     @Test

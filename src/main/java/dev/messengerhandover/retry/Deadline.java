@@ -1,8 +1,8 @@
-package dev.messengerhandover.graph;
+package dev.messengerhandover.retry;
 
 import java.time.Duration;
 
-/** The time left for one delivery: Messenger gives up after 20 s, so retries stop when this runs out. */
+/** The time left for one delivery: Messenger gives up after 20 s, so retries and waits stop when this runs out. */
 public record Deadline(long atNanos) {
 
     public static Deadline in(Duration budget) {
@@ -11,9 +11,5 @@ public record Deadline(long atNanos) {
 
     public long remainingMillis() {
         return Math.max(0, (atNanos - System.nanoTime()) / 1_000_000);
-    }
-
-    public boolean expired() {
-        return System.nanoTime() - atNanos >= 0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.messengerhandover.webhook;
+package dev.messengerhandover.handover.event;
 
 /**
  * The array an event arrived in. Messenger puts events on {@code messaging} for the app that owns the thread (or any

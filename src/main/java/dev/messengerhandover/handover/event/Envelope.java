@@ -1,4 +1,4 @@
-package dev.messengerhandover.webhook;
+package dev.messengerhandover.handover.event;
 
 /**
  * Where an event belongs: the Page, the channel, who sent it to whom and when (epoch milliseconds).

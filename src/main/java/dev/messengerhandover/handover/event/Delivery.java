@@ -1,4 +1,4 @@
-package dev.messengerhandover.webhook;
+package dev.messengerhandover.handover.event;
 
 import java.util.List;
 

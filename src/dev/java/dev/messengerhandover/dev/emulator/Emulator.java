@@ -1,0 +1,135 @@
+package dev.messengerhandover.dev.emulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.messengerhandover.config.MessengerConfig;
+import dev.messengerhandover.webhook.SignatureVerifier;
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+
+/**
+ * The emulated Messenger Platform at work: holds the {@link EmulatedPage}, posts its deliveries to the function's
+ * webhook signed with the app secret, one at a time and in order (Messenger retries a refused delivery; so do we, a
+ * little), and tells the page when something changed. Dev and test builds only: never in function.zip.
+ */
+@IfBuildProfile(anyOf = { "dev", "test" })
+@ApplicationScoped
+public class Emulator {
+
+    private static final Logger LOG = Logger.getLogger(Emulator.class);
+    private static final List<Duration> RETRIES = List.of(Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(2));
+
+    private final EmulatedPage page;
+    private final URI webhook;
+    private final SignatureVerifier signer;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    // One sender: Messenger delivers one user's events in order, and the page shows them in that order.
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        var t = new Thread(r, "emulator-webhook");
+        t.setDaemon(true);
+        return t;
+    });
+    private final BroadcastProcessor<Long> changes = BroadcastProcessor.create();
+
+    public Emulator(MessengerConfig messenger, EmulatorConfig config) {
+        this.page = new EmulatedPage(config.pageId(), messenger.pageAccessToken(), messenger.appId(),
+                messenger.pageInboxAppId(), config.idleAfter(), System::currentTimeMillis);
+        this.webhook = config.webhookUrl();
+        this.signer = new SignatureVerifier(messenger.appSecret());
+    }
+
+    public EmulatedPage page() {
+        return page;
+    }
+
+    public URI webhook() {
+        return webhook;
+    }
+
+    /** Runs one action on the page, sends the deliveries it causes, and tells the page's viewers. */
+    public EmulatedPage.Outcome act(Supplier<EmulatedPage.Outcome> action) {
+        var outcome = action.get();
+        outcome.deliveries().forEach(d -> sender.execute(() -> post(d)));
+        changed();
+        return outcome;
+    }
+
+    public void changed() {
+        changes.onNext(page.version());
+    }
+
+    /** The current version first, then one item per change. */
+    public Multi<Long> changes() {
+        return Multi.createBy().merging().streams(Multi.createFrom().item(page::version), changes);
+    }
+
+    private void post(EmulatedPage.Delivery delivery) {
+        var bytes = escapeNonAscii(delivery.body(page.pageId()).toString()).getBytes(StandardCharsets.US_ASCII);
+        var request = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .header(SignatureVerifier.HEADER, signer.header(bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        int status = -1;
+        long started = System.nanoTime();
+        for (var wait : RETRIES) {
+            sleep(wait);
+            try {
+                status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (Exception unreachable) {
+                LOG.debugf("webhook %s unreachable: %s", webhook, unreachable.toString());
+                status = -1;
+            }
+            if (status == 200) {
+                break;
+            }
+        }
+        page.delivered(delivery.timelineId(), status, (System.nanoTime() - started) / 1_000_000);
+        changed();
+    }
+
+    /** Meta's serialisation: every non-ASCII UTF-16 unit as lowercase {@code \\uXXXX}, signed as sent. */
+    public static String escapeNonAscii(String json) {
+        var out = new StringBuilder(json.length());
+        for (char c : json.toCharArray()) {
+            if (c < 0x80) {
+                out.append(c);
+            } else {
+                out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out.toString();
+    }
+
+    private static void sleep(Duration wait) {
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
+        changes.onComplete();
+    }
+}

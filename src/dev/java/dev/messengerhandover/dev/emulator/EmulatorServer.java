@@ -1,0 +1,177 @@
+package dev.messengerhandover.dev.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The emulated platform's own HTTP server: the page at {@code /emulator}, its actions under {@code /emulator/api}, and
+ * Graph under {@code /emulator/graph/{version}/me/...}.
+ *
+ * <p>Not a JAX-RS resource of the function, on purpose: in dev mode the function runs behind Quarkus's Lambda mock
+ * event server, which hands it one request at a time, as Lambda does. A Graph call made while handling a delivery
+ * could never be answered by the same function. The platform is a separate party, so it gets its own port.
+ */
+@IfBuildProfile(anyOf = { "dev", "test" })
+@ApplicationScoped
+public class EmulatorServer {
+
+    private static final Logger LOG = Logger.getLogger(EmulatorServer.class);
+
+    private final Emulator emulator;
+    private final ObjectMapper json;
+    private final int port;
+    private HttpServer server;
+
+    public EmulatorServer(Emulator emulator, ObjectMapper json, EmulatorConfig config) {
+        this.emulator = emulator;
+        this.json = json;
+        this.port = config.port();
+    }
+
+    void start(@Observes StartupEvent start, Vertx vertx) {
+        var router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
+        router.get("/").handler(ctx -> ctx.redirect("/emulator"));
+        router.get("/emulator").handler(ctx -> asset(ctx, "index.html", "text/html"));
+        router.get("/emulator/emulator.js").handler(ctx -> asset(ctx, "emulator.js", "text/javascript"));
+        router.get("/emulator/emulator.css").handler(ctx -> asset(ctx, "emulator.css", "text/css"));
+        router.get("/emulator/api/state").handler(ctx -> send(ctx, 200, emulator.page().snapshot()));
+        router.get("/emulator/api/changes").handler(this::changes);
+
+        router.post("/emulator/api/users").handler(ctx -> {
+            var name = body(ctx).path("name").asText("").strip();
+            var psid = emulator.page().addUser(name.isEmpty() ? "Messenger user" : name);
+            emulator.changed();
+            send(ctx, 200, json.createObjectNode().put("psid", psid));
+        });
+        router.post("/emulator/api/users/:psid/messages").handler(ctx -> act(ctx,
+                () -> emulator.page().userSends(ctx.pathParam("psid"), text(ctx, "text"), text(ctx, "payload"))));
+        router.post("/emulator/api/users/:psid/postbacks").handler(ctx -> act(ctx,
+                () -> emulator.page().userTaps(ctx.pathParam("psid"), text(ctx, "title"), text(ctx, "payload"))));
+        router.post("/emulator/api/inbox/:psid/open").handler(ctx -> {
+            emulator.page().agentOpens(ctx.pathParam("psid"));
+            emulator.changed();
+            ctx.response().setStatusCode(204).end();
+        });
+        router.post("/emulator/api/inbox/:psid/replies").handler(ctx -> act(ctx,
+                () -> emulator.page().agentReplies(ctx.pathParam("psid"), text(ctx, "text"))));
+        router.post("/emulator/api/inbox/:psid/done").handler(ctx -> act(ctx,
+                () -> emulator.page().agentDone(ctx.pathParam("psid"))));
+        router.post("/emulator/api/inbox/:psid/move-to-inbox").handler(ctx -> act(ctx,
+                () -> emulator.page().moveToInbox(ctx.pathParam("psid"))));
+
+        router.routeWithRegex("/emulator/graph/v[0-9.]+/me/([a-z_]+)").handler(this::graph);
+        router.route().last().handler(ctx -> send(ctx, 404, json.createObjectNode().put("error", "not found")));
+
+        var listening = new java.util.concurrent.CompletableFuture<HttpServer>();
+        vertx.createHttpServer().requestHandler(router).listen(port, "localhost").onComplete(result -> {
+            if (result.succeeded()) {
+                listening.complete(result.result());
+            } else {
+                listening.completeExceptionally(result.cause());
+            }
+        });
+        server = listening.join();
+        LOG.infof("Messenger Platform emulator: http://localhost:%d/emulator (webhook deliveries to %s)",
+                server.actualPort(), emulator.webhook());
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The port the page and the emulated Graph listen on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Graph as the function calls it; the token as a bearer header or an {@code access_token} parameter. */
+    private void graph(RoutingContext ctx) {
+        var endpoint = ctx.pathParam("param0");
+        var authorization = ctx.request().getHeader("Authorization");
+        var token = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring("Bearer ".length())
+                : ctx.request().getParam("access_token");
+        JsonNode body = null;
+        if (ctx.request().method().name().equals("POST")) {
+            try {
+                var raw = ctx.body().asString();
+                body = raw == null || raw.isBlank() ? json.createObjectNode() : json.readTree(raw);
+            } catch (IOException notJson) {
+                var refused = EmulatedPage.graphError(100, 0, "(#100) The request body is not valid JSON");
+                send(ctx, refused.status(), refused.body());
+                return;
+            }
+        }
+        var method = ctx.request().method().name();
+        var recipient = ctx.request().getParam("recipient");
+        JsonNode request = body;
+        act(ctx, () -> emulator.page().graph(method, endpoint, token, request, recipient));
+    }
+
+    /** Server-sent events: the state's version, once now and once per change. The page falls back to polling. */
+    private void changes(RoutingContext ctx) {
+        var response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache");
+        var subscription = emulator.changes().subscribe().with(
+                version -> response.write("data: " + version + "\n\n"), failure -> response.end());
+        response.closeHandler(closed -> subscription.cancel());
+    }
+
+    private void act(RoutingContext ctx, Supplier<EmulatedPage.Outcome> action) {
+        var outcome = emulator.act(action);
+        send(ctx, outcome.status(), outcome.body());
+    }
+
+    private JsonNode body(RoutingContext ctx) {
+        try {
+            var raw = ctx.body().asString();
+            return raw == null || raw.isBlank() ? json.createObjectNode() : json.readTree(raw);
+        } catch (IOException notJson) {
+            return json.createObjectNode();
+        }
+    }
+
+    private String text(RoutingContext ctx, String field) {
+        var node = body(ctx).get(field);
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static void send(RoutingContext ctx, int status, ObjectNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    private static void asset(RoutingContext ctx, String name, String type) {
+        try (InputStream in = EmulatorServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                ctx.response().setStatusCode(404).end();
+                return;
+            }
+            ctx.response().putHeader("Content-Type", type + ";charset=UTF-8").putHeader("Cache-Control", "no-cache")
+                    .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+        } catch (IOException e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.messengerhandover.handover;
+
+/** What happened to a thread's control. The wire names are stored and shown by the operator API: never change one. */
+public enum TransitionKind {
+    /** The bot passed the thread (to the Page Inbox, or to an app that requested it); Graph confirmed. */
+    PASSED("passed"),
+    /** The thread came back to the bot: Done in the Inbox, or a message on {@code messaging} after a hold. */
+    RETURNED("returned"),
+    /** The bot took the thread back ({@code take_thread_control}, the operator's take). */
+    TAKEN_BACK("taken_back"),
+    /** Another app passed or took the thread, and the stored owner follows. */
+    FOLLOWED("followed"),
+    /** A {@code request_thread_control} the bot did not grant. */
+    REQUEST_DECLINED("request_declined"),
+    /** Graph refused a pass the rules asked for; the bot keeps the thread. */
+    PASS_FAILED("pass_failed"),
+    /** {@code thread_owner} said someone else owns the thread than we had stored. */
+    RESYNC("resync"),
+    /** Stored by a version that knew more kinds than this one. */
+    UNKNOWN("unknown");
+
+    private final String wire;
+
+    TransitionKind(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static TransitionKind fromWire(String wire) {
+        for (var k : values()) {
+            if (k.wire.equals(wire)) {
+                return k;
+            }
+        }
+        return UNKNOWN;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.messengerhandover.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.messengerhandover.handover.Reason;
+import dev.messengerhandover.handover.Speaker;
+import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.handover.ThreadState.Line;
+import dev.messengerhandover.handover.ThreadState.Transition;
+import dev.messengerhandover.handover.TransitionKind;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The thread item's layout, both ways, with no I/O: {@code pk = THREAD#<pageId>#<userId>}, {@code sk = STATE}, the
+ * state's fields, the keys of recent events, the optimistic-lock version, and the claim of an event whose Graph calls
+ * are under way. Enums are stored by their wire names; reasons that older versions stored as free text still read.
+ */
+public final class ThreadItems {
+
+    public static final String PK = "pk";
+    public static final String SK = "sk";
+    public static final String TTL_ATTRIBUTE = "expiresAt";
+    static final String STATE_SK = "STATE";
+    static final String VERSION = "version";
+    static final String CLAIM_KEY = "claimKey";
+    static final String CLAIM_UNTIL = "claimUntil";
+    /** Set by a claim, gone with the next full write of the thread. */
+    static final String CLAIM_TOKEN = "claimToken";
+
+    private ThreadItems() {
+    }
+
+    static Map<String, AttributeValue> key(String pageId, String userId) {
+        return Map.of(PK, str("THREAD#" + pageId + "#" + userId), SK, str(STATE_SK));
+    }
+
+    /** The full item for {@code s} at {@code version}; {@code nowMillis} stamps it, {@code expiresAt} is the TTL. */
+    public static Map<String, AttributeValue> encode(ThreadState s, long version, List<String> processed,
+            long nowMillis, long expiresAtSeconds) {
+        var item = new HashMap<String, AttributeValue>(key(s.pageId(), s.userId()));
+        item.put("kind", str("thread"));
+        item.put("pageId", str(s.pageId()));
+        item.put("userId", str(s.userId()));
+        putIfPresent(item, "owner", s.ownerAppId());
+        item.put("since", n(s.since()));
+        item.put("reason", str(s.reason().wire()));
+        item.put("fallbacks", n(s.fallbacks()));
+        item.put("transcript", AttributeValue.fromL(s.transcript().stream().map(ThreadItems::line).toList()));
+        item.put("history", AttributeValue.fromL(s.history().stream().map(ThreadItems::transition).toList()));
+        item.put("processed", AttributeValue.fromL(processed.stream().map(ThreadItems::str).toList()));
+        item.put(VERSION, n(version));
+        item.put("updatedAt", n(nowMillis));
+        item.put(TTL_ATTRIBUTE, n(expiresAtSeconds));
+        return item;
+    }
+
+    public static StoredThread decode(Map<String, AttributeValue> item, String pageId, String userId,
+            String botAppId) {
+        var transcript = new ArrayList<Line>();
+        for (var v : list(item, "transcript")) {
+            var m = v.m();
+            transcript.add(new Line(num(m, "at"), Speaker.fromWire(string(m, "who")), string(m, "text")));
+        }
+        var history = new ArrayList<Transition>();
+        for (var v : list(item, "history")) {
+            history.add(transition(v.m()));
+        }
+        var processed = list(item, "processed").stream().map(AttributeValue::s).toList();
+        // An item holding only a claim (first event still under way) has no owner yet: the bot, as for a new thread.
+        var owner = item.containsKey("owner") ? string(item, "owner") : botAppId;
+        var state = new ThreadState(pageId, userId, owner, num(item, "since"), Reason.fromWire(string(item, "reason")),
+                (int) num(item, "fallbacks"), transcript, history);
+        return new StoredThread(state, num(item, VERSION), processed, string(item, CLAIM_KEY), num(item, CLAIM_UNTIL));
+    }
+
+    private static AttributeValue line(Line l) {
+        return AttributeValue.fromM(Map.of("at", n(l.at()), "who", str(l.who().wire()), "text", str(l.text())));
+    }
+
+    private static AttributeValue transition(Transition t) {
+        var m = new HashMap<String, AttributeValue>();
+        m.put("at", n(t.at()));
+        m.put("kind", str(t.kind().wire()));
+        putIfPresent(m, "from", t.fromAppId());
+        putIfPresent(m, "to", t.toAppId());
+        m.put("reason", str(t.reason().wire()));
+        putIfPresent(m, "detail", t.detail());
+        if (t.heldMillis() != null) {
+            m.put("held", n(t.heldMillis()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static Transition transition(Map<String, AttributeValue> m) {
+        var reason = string(m, "reason");
+        var detail = string(m, "detail");
+        // Before the reason became an enum, a refused pass stored "user_asked: <Graph's error>" in one field.
+        int colon = reason == null ? -1 : reason.indexOf(": ");
+        if (detail == null && colon > 0 && Reason.fromWire(reason) == Reason.UNKNOWN) {
+            detail = reason.substring(colon + 2);
+            reason = reason.substring(0, colon);
+        }
+        return new Transition(num(m, "at"), TransitionKind.fromWire(string(m, "kind")), string(m, "from"),
+                string(m, "to"), Reason.fromWire(reason), detail, m.containsKey("held") ? num(m, "held") : null);
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
+        if (value != null) {
+            m.put(name, str(value));
+        }
+    }
+
+    private static List<AttributeValue> list(Map<String, AttributeValue> item, String name) {
+        var v = item.get(name);
+        return v == null || !v.hasL() ? List.of() : v.l();
+    }
+
+    static String string(Map<String, AttributeValue> m, String name) {
+        var v = m.get(name);
+        return v == null ? null : v.s();
+    }
+
+    static long num(Map<String, AttributeValue> m, String name) {
+        var v = m.get(name);
+        return v == null || v.n() == null ? 0L : Long.parseLong(v.n());
+    }
+
+    static AttributeValue str(String s) {
+        return AttributeValue.fromS(s);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

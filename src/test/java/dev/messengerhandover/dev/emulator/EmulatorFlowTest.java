@@ -1,0 +1,148 @@
+package dev.messengerhandover.dev.emulator;
+
+import static dev.messengerhandover.testing.EmulatedPlatform.addUser;
+import static dev.messengerhandover.testing.EmulatedPlatform.agent;
+import static dev.messengerhandover.testing.EmulatedPlatform.eventually;
+import static dev.messengerhandover.testing.EmulatedPlatform.lastLine;
+import static dev.messengerhandover.testing.EmulatedPlatform.state;
+import static dev.messengerhandover.testing.EmulatedPlatform.userSays;
+import static dev.messengerhandover.testing.EmulatedPlatform.userTapsQuickReply;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.messengerhandover.testing.EmulatedPlatform;
+import dev.messengerhandover.testing.Platform;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The seed's handoff flow with the real function on the emulated platform: signed deliveries to the webhook, Graph
+ * calls checked by the emulator, the Page Inbox's folders. What the user and the agent see, and what is stored.
+ */
+@QuarkusTest
+@QuarkusTestResource(Platform.class)
+@TestProfile(EmulatedPlatform.class)
+class EmulatorFlowTest {
+
+    static final String BOT = Platform.APP_ID;
+    static final String INBOX = "263902037430900";
+
+    @Test
+    void botInboxDoneBot() {
+        var psid = addUser("Alex");
+
+        userSays(psid, "hi");
+        var c = eventually(psid, lastLine("bot", "I'm the Page's assistant"), "the greeting");
+        assertThat(c.path("folder").asText()).isEqualTo("done");
+
+        userTapsQuickReply(psid, "Talk to a person", "TALK_TO_PERSON");
+        c = eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the pass to the Page Inbox");
+        assertThat(c.path("folder").asText()).isEqualTo("inbox");
+        assertThat(c.path("notified").asBoolean()).isTrue();
+        assertThat(texts(c, "bot")).anyMatch(t -> t.contains("handing you over"));
+
+        agent(psid, "replies", Map.of("text", "Hi Alex, Jo here. What can I do?")).then().statusCode(200);
+        userSays(psid, "my parcel is late");
+        eventually(psid, lastLine("user", "parcel"), "the user's message in the Inbox");
+
+        agent(psid, "done", null).then().statusCode(200);
+        c = eventually(psid, lastLine("bot", "Thanks for your patience"), "the welcome back");
+        assertThat(c.path("role").asText()).isEqualTo("bot");
+        assertThat(c.path("folder").asText()).isEqualTo("done");
+        // The bot stayed silent while the agent had the thread: one greeting, one notice, one welcome back.
+        assertThat(texts(c, "bot")).hasSize(3);
+
+        // What the function stored: the bot owns the thread again, the agent's reply is in its transcript.
+        var stored = given().header("X-Api-Key", Platform.ADMIN_KEY)
+                .get("/threads/{page}/{user}", state().path("pageId").asText(), psid).then().statusCode(200);
+        assertThat((String) stored.extract().path("owner.appId")).isEqualTo(BOT);
+        assertThat(stored.extract().jsonPath().getList("transcript.text", String.class))
+                .contains("my parcel is late", "Hi Alex, Jo here. What can I do?");
+
+        // Every delivery was accepted (signature and body), every Graph call succeeded.
+        assertThat(timeline(psid)).allSatisfy(t -> assertThat(t.path("status").asInt()).as(t.toString())
+                .isEqualTo(200));
+    }
+
+    @Test
+    void movingAConversationToInboxByHandIsGrantedByTheBot() {
+        var psid = addUser("Sam");
+        userSays(psid, "hello");
+        eventually(psid, lastLine("bot", "assistant"), "the greeting");
+
+        agent(psid, "move-to-inbox", null).then().statusCode(200);
+
+        var c = eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the bot passing the thread");
+        assertThat(c.path("folder").asText()).isEqualTo("inbox");
+        assertThat(graphCalls(psid)).contains("POST pass_thread_control");
+    }
+
+    @Test
+    void theAgentCannotReplyWhileTheBotHasTheThread() {
+        var psid = addUser("Noor");
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "assistant"), "the greeting");
+
+        var refused = agent(psid, "replies", Map.of("text", "hello?"));
+
+        refused.then().statusCode(400);
+        assertThat((Integer) refused.path("error.code")).isEqualTo(10);
+        assertThat(texts(EmulatedPlatform.conversation(psid), "agent")).isEmpty();
+    }
+
+    @Test
+    void emulatedGraphChecksTheTokenAndTheBodyOverHttp() {
+        var psid = addUser("Kofi");
+        var graph = EmulatedPlatform.url() + "/emulator/graph/v23.0/me";
+
+        given().contentType("application/json").body("{\"recipient\":{\"id\":\"" + psid + "\"}}")
+                .post(graph + "/messages").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(190))
+                .body("error.type", org.hamcrest.Matchers.is("OAuthException"));
+        given().queryParam("access_token", Platform.PAGE_TOKEN).contentType("application/json").body("{not json")
+                .post(graph + "/messages").then().statusCode(400).body("error.code", org.hamcrest.Matchers.is(100));
+        given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).queryParam("recipient", psid)
+                .get(graph + "/thread_owner").then().statusCode(200)
+                .body("data[0].thread_owner.app_id", org.hamcrest.Matchers.is(BOT));
+        given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).contentType("application/json")
+                .body("{\"recipient\":{\"id\":\"" + psid + "\"},\"target_app_id\":\"42\"}")
+                .post(graph + "/pass_thread_control").then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(100));
+        given().get(EmulatedPlatform.url() + "/emulator/nothing-here").then().statusCode(404);
+    }
+
+    static java.util.List<String> texts(JsonNode conversation, String from) {
+        var out = new ArrayList<String>();
+        conversation.path("messages").forEach(m -> {
+            if (m.path("from").asText().equals(from)) {
+                out.add(m.path("text").asText());
+            }
+        });
+        return out;
+    }
+
+    /** The webhook deliveries and Graph calls about one user. */
+    static java.util.List<JsonNode> timeline(String psid) {
+        var out = new ArrayList<JsonNode>();
+        state().path("timeline").forEach(t -> {
+            var kind = t.path("kind").asText();
+            if (!kind.equals("inbox") && t.toString().contains(psid)) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    static java.util.List<String> graphCalls(String psid) {
+        return timeline(psid).stream().filter(t -> t.path("kind").asText().equals("graph"))
+                .map(t -> t.path("title").asText()).toList();
+    }
+}
