@@ -133,7 +133,7 @@ public final class Messenger {
 
     /** Meta's serialisation: every non-ASCII UTF-16 unit as lowercase {@code \\uXXXX}. */
     public static String escapeNonAscii(String json) {
-        return dev.messengerhandover.emulator.Emulator.escapeNonAscii(json);
+        return dev.messengerhandover.dev.emulator.Emulator.escapeNonAscii(json);
     }
 
     public static String signature(String body) {
