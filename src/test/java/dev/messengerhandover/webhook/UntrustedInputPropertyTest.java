@@ -1,13 +1,14 @@
 package dev.messengerhandover.webhook;
 
+import static dev.messengerhandover.testing.Seeded.forEachCase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
+import dev.messengerhandover.handover.event.Delivery;
 import dev.messengerhandover.testing.BadInput;
 
 /**
@@ -19,7 +20,6 @@ import dev.messengerhandover.testing.BadInput;
 class UntrustedInputPropertyTest {
 
     private static final String SECRET = "test-app-secret";
-    private static final long SEED = Long.getLong("fuzz.seed", 20_261_125L);
     private final SignatureVerifier verifier = new SignatureVerifier(SECRET);
 
     @Test
@@ -54,19 +54,6 @@ class UntrustedInputPropertyTest {
         });
     }
 
-    /** Runs {@code check} on {@code cases} generated cases, each from its own seed so that one can be replayed. */
-    private static void forEachCase(int cases, Consumer<Random> check) {
-        var seeds = new Random(SEED);
-        for (int i = 0; i < cases; i++) {
-            long seed = seeds.nextLong();
-            try {
-                check.accept(new Random(seed));
-            } catch (AssertionError | RuntimeException e) {
-                throw new AssertionError("case " + i + " of -Dfuzz.seed=" + SEED + " (case seed " + seed + ")", e);
-            }
-        }
-    }
-
     /** Mostly short, sometimes long, any byte values: invalid UTF-8 included. */
     private static byte[] anyBytes(Random random) {
         var bytes = new byte[random.nextInt(8) == 0 ? random.nextInt(4096) : random.nextInt(64)];
@@ -96,7 +83,7 @@ class UntrustedInputPropertyTest {
         assertThat(delivery.object()).isNotNull();
         for (var event : delivery.events()) {
             assertThat(event.envelope()).isNotNull();
-            assertThat(event.eventKey()).isNotBlank();
+            assertThat(event.key()).isNotBlank();
         }
     }
 }
