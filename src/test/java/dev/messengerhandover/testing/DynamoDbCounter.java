@@ -16,8 +16,10 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * An HTTP proxy in front of DynamoDB (Local) that counts what a function really asks of it: requests per operation
- * ({@code X-Amz-Target}) and the capacity units DynamoDB reports in each answer's {@code ConsumedCapacity}. Measured
- * from outside the function, so the cost figures do not depend on the function's own bookkeeping.
+ * ({@code X-Amz-Target}) and the capacity units each one costs. The function does not ask for its consumed capacity
+ * (nothing of it would read the answer), so the proxy adds {@code "ReturnConsumedCapacity":"TOTAL"} to each request
+ * on its way through (DynamoDB Local does not check the signature over the body) and reads the units from the
+ * answer. Measured from outside the function, so the cost figures do not depend on the function's own bookkeeping.
  */
 public final class DynamoDbCounter implements AutoCloseable {
 
@@ -79,9 +81,21 @@ public final class DynamoDbCounter implements AutoCloseable {
         server.close();
     }
 
+    private static byte[] withConsumedCapacity(byte[] body) throws IOException {
+        if (body.length == 0) {
+            return body;
+        }
+        var json = JSON.readTree(body);
+        if (!json.isObject() || !json.has("TableName")) {
+            return body;
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("ReturnConsumedCapacity", "TOTAL");
+        return JSON.writeValueAsBytes(json);
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
         try (exchange) {
-            var body = exchange.getRequestBody().readAllBytes();
+            var body = withConsumedCapacity(exchange.getRequestBody().readAllBytes());
             long started = System.nanoTime();
             var request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
                     .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
