@@ -44,7 +44,7 @@ public class ThreadResource {
         if (!stored.exists()) {
             return ApiError.of(404, "no such thread");
         }
-        return Response.ok(ThreadView.of(stored.state(), threads.control().rules())).build();
+        return Response.ok(ThreadView.of(stored.state(), threads.control(), System.currentTimeMillis())).build();
     }
 
     @POST
@@ -55,12 +55,10 @@ public class ThreadResource {
         if (refused != null) {
             return refused;
         }
-        var state = threads.takeBack(pageId, userId, Deadline.in(config.deliveryBudget()));
-        var rules = threads.control().rules();
-        if (!rules.botAppId().equals(state.ownerAppId())) {
-            return Response.status(409).entity(ThreadView.of(state, rules)).build();
-        }
-        return Response.ok(ThreadView.of(state, rules)).build();
+        var result = threads.takeBack(pageId, userId, Deadline.in(config.deliveryBudget()));
+        var view = ThreadView.of(result.state(), threads.control(), System.currentTimeMillis(), result.refused());
+        boolean bot = threads.control().rules().botAppId().equals(result.state().ownerAppId());
+        return Response.status(result.refused() != null || !bot ? 409 : 200).entity(view).build();
     }
 
     private Response refuse(String apiKey) {

@@ -3,20 +3,32 @@ package dev.messengerhandover.admin;
 import java.time.Instant;
 import java.util.List;
 
-import dev.messengerhandover.handover.Rules;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.messengerhandover.handover.Role;
+import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** What the operator API shows of a thread: owner and role, since when and why, and recent transitions (newest first). */
+/**
+ * What the operator API shows of a thread: owner and role (an owner whose control lapsed is shown as
+ * {@code idle (expired)}: the bot answers that thread), since when and why, the user's messaging window, recent
+ * transitions (newest first) and the recent transcript; {@code refused} says why an operator's take did not happen.
+ */
 @RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ThreadView(String pageId, String userId, Owner owner, String since, String reason, int fallbacks,
-        List<TransitionView> history, List<LineView> transcript) {
+        String userWroteAt, boolean windowOpen, List<TransitionView> history, List<LineView> transcript,
+        String refused) {
 
+    /** {@code status} in words: {@code bot}, {@code page_inbox}, {@code other}, {@code idle (expired)}. */
     @RegisterForReflection
-    public record Owner(String appId, String role) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Owner(String appId, String role, String status, String expiresAt) {
     }
 
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TransitionView(String at, String kind, String from, String to, String reason, String detail,
             Long heldMillis) {
     }
@@ -25,13 +37,24 @@ public record ThreadView(String pageId, String userId, Owner owner, String since
     public record LineView(String at, String who, String text) {
     }
 
-    public static ThreadView of(ThreadState s, Rules rules) {
-        return new ThreadView(s.pageId(), s.userId(), new Owner(s.ownerAppId(), rules.roleOf(s.ownerAppId()).wire()),
-                s.since() > 0 ? Instant.ofEpochMilli(s.since()).toString() : null, s.reason().wire(), s.fallbacks(),
-                s.history().stream().map(t -> new TransitionView(Instant.ofEpochMilli(t.at()).toString(),
-                        t.kind().wire(), t.fromAppId(), t.toAppId(), t.reason().wire(), t.detail(), t.heldMillis()))
-                        .toList(),
-                s.transcript().stream().map(l -> new LineView(Instant.ofEpochMilli(l.at()).toString(), l.who().wire(),
-                        l.text())).toList());
+    public static ThreadView of(ThreadState s, ThreadControl control, long nowMillis) {
+        return of(s, control, nowMillis, null);
+    }
+
+    public static ThreadView of(ThreadState s, ThreadControl control, long nowMillis, String refused) {
+        var role = control.rules().roleOf(s.ownerAppId());
+        boolean expired = control.expired(s, nowMillis);
+        var owner = expired ? new Owner(s.ownerAppId(), Role.IDLE.wire(), "idle (expired)", time(s.expiresAt()))
+                : new Owner(s.ownerAppId(), role.wire(), role.wire(), time(s.expiresAt()));
+        return new ThreadView(s.pageId(), s.userId(), owner, time(s.since()), s.reason().wire(), s.fallbacks(),
+                time(s.userAt()), ThreadControl.windowOpen(s, nowMillis),
+                s.history().stream().map(t -> new TransitionView(time(t.at()), t.kind().wire(), t.fromAppId(),
+                        t.toAppId(), t.reason().wire(), t.detail(), t.heldMillis())).toList(),
+                s.transcript().stream().map(l -> new LineView(time(l.at()), l.who().wire(), l.text())).toList(),
+                refused);
+    }
+
+    private static String time(long epochMillis) {
+        return epochMillis > 0 ? Instant.ofEpochMilli(epochMillis).toString() : null;
     }
 }

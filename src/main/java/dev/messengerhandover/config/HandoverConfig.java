@@ -53,7 +53,19 @@ public interface HandoverConfig {
     @WithDefault("true")
     boolean welcomeBack();
 
-    /** Which {@code request_thread_control} the bot grants. */
+    /**
+     * How the Page routes conversations: {@code auto} asks Graph once per Page and instance
+     * ({@code messaging_feature_status}) and takes {@code default-behaviour}, the safe choice, when it cannot tell;
+     * {@code routing} (this app is the Page's default app) or {@code default-behaviour} (no default app) say so.
+     */
+    @WithDefault("auto")
+    RoutingMode routingMode();
+
+    /** With {@code auto}: how long a probed routing holds before Graph is asked again. */
+    @WithDefault("PT1H")
+    Duration routingRecheck();
+
+    /** Which {@code request_thread_control} the bot grants: {@code any-app}, {@code page-inbox-only}, {@code never}. */
     @WithDefault("page-inbox-only")
     RequestPolicy requestPolicy();
 

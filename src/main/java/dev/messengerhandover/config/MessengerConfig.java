@@ -19,10 +19,10 @@ public interface MessengerConfig {
     /** Page access token for every Graph API call. */
     String pageAccessToken();
 
-    /** This app's id: the Page's Primary Receiver. */
+    /** This app's id: the Page's default app (Page settings, Conversation Routing). */
     String appId();
 
-    /** The Page Inbox app, the secondary receiver live agents work in. */
+    /** The Page Inbox app, where live agents work. */
     @WithDefault("263902037430900")
     String pageInboxAppId();
 

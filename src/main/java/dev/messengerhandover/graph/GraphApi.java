@@ -14,8 +14,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import dev.messengerhandover.graph.GraphModels.ControlRequest;
+import dev.messengerhandover.graph.GraphModels.FeatureStatusResponse;
 import dev.messengerhandover.graph.GraphModels.PassRequest;
-import dev.messengerhandover.graph.GraphModels.SecondaryReceivers;
 import dev.messengerhandover.graph.GraphModels.SendRequest;
 import dev.messengerhandover.graph.GraphModels.SendResponse;
 import dev.messengerhandover.graph.GraphModels.SuccessResponse;
@@ -23,7 +23,7 @@ import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /**
- * The Graph API calls of a Primary Receiver, on the Page the token belongs to ({@code /me}). The token travels as a
+ * The Graph API calls of the Page's default app, on the Page the token belongs to ({@code /me}). The token travels as a
  * bearer header so that it never appears in a URL or an access log. Use {@link GraphClient}, which adds retries.
  */
 @RegisterRestClient(configKey = "graph-api")
@@ -52,9 +52,9 @@ public interface GraphApi {
     ThreadOwnerResponse threadOwner(@PathParam("version") String version,
             @HeaderParam("Authorization") String bearer, @QueryParam("recipient") String psid);
 
+    /** {@code GET /me?fields=messaging_feature_status}: the Page's routing, probed once per Page and instance. */
     @GET
-    @Path("/secondary_receivers")
-    SecondaryReceivers secondaryReceivers(@PathParam("version") String version,
+    FeatureStatusResponse featureStatus(@PathParam("version") String version,
             @HeaderParam("Authorization") String bearer, @QueryParam("fields") String fields);
 
     @ClientExceptionMapper

@@ -11,11 +11,14 @@ import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.MessengerConfig;
 import dev.messengerhandover.graph.GraphModels.ControlRequest;
+import dev.messengerhandover.graph.GraphModels.FeatureStatusResponse;
 import dev.messengerhandover.graph.GraphModels.OutgoingMessage;
 import dev.messengerhandover.graph.GraphModels.PassRequest;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
 import dev.messengerhandover.graph.GraphModels.Recipient;
 import dev.messengerhandover.graph.GraphModels.SendRequest;
+import dev.messengerhandover.graph.GraphModels.ThreadControlParam;
+import dev.messengerhandover.graph.GraphModels.ThreadOwner;
 import dev.messengerhandover.retry.Backoff;
 import dev.messengerhandover.retry.Deadline;
 
@@ -44,8 +47,18 @@ public class GraphClient {
 
     /** Send API answer to the user, with quick replies when given. Returns the message id. */
     public String send(String psid, String text, List<QuickReply> quickReplies, Deadline deadline) {
-        var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, quickReplies));
+        var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, quickReplies), null);
         return call("messages", deadline, () -> api.send(version, bearer, body)).messageId();
+    }
+
+    /**
+     * A message that passes the thread to {@code targetAppId} once it is sent ({@code thread_control}), where
+     * Conversation Routing is configured: the hand-over notice and the pass in one round trip.
+     */
+    public String sendAndPass(String psid, String text, String targetAppId, Deadline deadline) {
+        var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, List.of()),
+                ThreadControlParam.pass(targetAppId));
+        return call("messages+pass", deadline, () -> api.send(version, bearer, body)).messageId();
     }
 
     public void passThreadControl(String psid, String targetAppId, String metadata, Deadline deadline) {
@@ -58,13 +71,15 @@ public class GraphClient {
         call("take_thread_control", deadline, () -> api.takeThreadControl(version, bearer, body));
     }
 
-    /** The app that owns the thread now, or {@code null} when it is idle. */
-    public String threadOwner(String psid, Deadline deadline) {
-        return call("thread_owner", deadline, () -> api.threadOwner(version, bearer, psid)).ownerAppId();
+    /** Who owns the thread now: idle, or an app with its control's expiration. */
+    public ThreadOwner threadOwner(String psid, Deadline deadline) {
+        return call("thread_owner", deadline, () -> api.threadOwner(version, bearer, psid)).owner();
     }
 
-    public GraphModels.SecondaryReceivers secondaryReceivers(Deadline deadline) {
-        return call("secondary_receivers", deadline, () -> api.secondaryReceivers(version, bearer, "id,name"));
+    /** The Page's messaging features: whether Conversation Routing is configured. */
+    public FeatureStatusResponse featureStatus(Deadline deadline) {
+        return call("messaging_feature_status", deadline,
+                () -> api.featureStatus(version, bearer, "messaging_feature_status"));
     }
 
     <T> T call(String what, Deadline deadline, Supplier<T> request) {

@@ -81,6 +81,37 @@ public class GraphException extends RuntimeException {
         return transientFlag || status == 0 || status == 429 || status >= 500 || TRANSIENT_CODES.contains(code);
     }
 
+    /** What the failure means for thread control, by Graph's codes and subcodes. */
+    public enum Kind {
+        /** Worth another try later: rate limits, temporary errors, 5xx, no answer. */
+        TRANSIENT,
+        /** (#10) 2018278: outside the 24 h messaging window. */
+        OUTSIDE_WINDOW,
+        /** (#100) 2018151: the calling app is not the thread owner. */
+        NOT_OWNER,
+        /** (#10) 2018300: another app is controlling the thread. */
+        ANOTHER_APP_CONTROLS,
+        /** (#27) 2018464: take_thread_control is not available (no default app). */
+        TAKE_NOT_SUPPORTED,
+        /** 190: the token is invalid or expired. */
+        INVALID_TOKEN,
+        /** Anything else that trying again will not fix. */
+        PERMANENT
+    }
+
+    public Kind kind() {
+        if (isTransient()) {
+            return Kind.TRANSIENT;
+        }
+        return switch (subcode) {
+            case 2018278 -> Kind.OUTSIDE_WINDOW;
+            case 2018151 -> Kind.NOT_OWNER;
+            case 2018300 -> Kind.ANOTHER_APP_CONTROLS;
+            case 2018464 -> Kind.TAKE_NOT_SUPPORTED;
+            default -> code == 190 ? Kind.INVALID_TOKEN : Kind.PERMANENT;
+        };
+    }
+
     public boolean isRateLimit() {
         return status == 429 || RATE_LIMIT_CODES.contains(code);
     }

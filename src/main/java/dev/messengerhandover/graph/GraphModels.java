@@ -31,10 +31,24 @@ public final class GraphModels {
     public record OutgoingMessage(String text, @JsonProperty("quick_replies") List<QuickReply> quickReplies) {
     }
 
-    /** Send API request; {@code messaging_type} is {@code RESPONSE} for answers to the user. */
+    /**
+     * Send API request; {@code messaging_type} is {@code RESPONSE} for answers to the user. {@code thread_control}
+     * passes the thread with the message, where Conversation Routing is configured.
+     */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SendRequest(Recipient recipient, @JsonProperty("messaging_type") String messagingType,
-            OutgoingMessage message) {
+            OutgoingMessage message, @JsonProperty("thread_control") ThreadControlParam threadControl) {
+    }
+
+    /** {@code {"control_type":"pass","app_id":...}}: the thread goes to {@code app_id} once the message is sent. */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ThreadControlParam(@JsonProperty("control_type") String controlType,
+            @JsonProperty("app_id") String appId) {
+        public static ThreadControlParam pass(String appId) {
+            return new ThreadControlParam("pass", appId);
+        }
     }
 
     @RegisterForReflection
@@ -60,35 +74,47 @@ public final class GraphModels {
     public record SuccessResponse(boolean success) {
     }
 
+    /**
+     * {@code {"data":[{"thread_owner":{"app_id":"...","expiration":UNIX}}]}}; {@code data} is empty when the thread
+     * is idle, and Graph leaves {@code app_id} out unless we are the owner or the default app.
+     */
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ThreadOwnerResponse(List<ThreadOwnerData> data) {
-        /** The owning app's id, or {@code null} when the thread is idle. */
-        public String ownerAppId() {
+        public ThreadOwner owner() {
             if (data == null || data.isEmpty() || data.get(0).threadOwner() == null) {
-                return null;
+                return ThreadOwner.IDLE;
             }
-            return data.get(0).threadOwner().appId();
+            var owner = data.get(0).threadOwner();
+            return new ThreadOwner(false, owner.appId(), owner.expiration());
         }
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ThreadOwnerData(@JsonProperty("thread_owner") ThreadOwner threadOwner) {
+    public record ThreadOwnerData(@JsonProperty("thread_owner") ThreadOwnerField threadOwner) {
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ThreadOwner(@JsonProperty("app_id") String appId) {
+    public record ThreadOwnerField(@JsonProperty("app_id") String appId, long expiration) {
+    }
+
+    /** Who owns a thread: idle, or an app (named only to its owner and to the default app) until {@code expiration}. */
+    public record ThreadOwner(boolean idle, String appId, long expirationSeconds) {
+        public static final ThreadOwner IDLE = new ThreadOwner(true, null, 0);
+    }
+
+    /** {@code GET /me?fields=messaging_feature_status}: whether Conversation Routing is configured for the Page. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FeatureStatusResponse(@JsonProperty("messaging_feature_status") FeatureStatus status, String id) {
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SecondaryReceivers(List<Receiver> data) {
-    }
-
-    @RegisterForReflection
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Receiver(String id, String name) {
+    public record FeatureStatus(@JsonProperty("hop_v2") boolean hopV2,
+            @JsonProperty("msgr_multi_app") boolean messengerMultiApp,
+            @JsonProperty("ig_multi_app") boolean instagramMultiApp) {
     }
 }

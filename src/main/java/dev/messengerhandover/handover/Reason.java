@@ -43,6 +43,16 @@ public enum Reason {
     PASS_REFUSED("pass_refused"),
     /** Why {@code thread_owner} was asked: Graph refused our take. */
     TAKE_REFUSED("take_refused"),
+    /** The control of another app lapsed: no activity for 24 h. */
+    CONTROL_EXPIRED("control_expired"),
+    /** {@code thread_owner} said the thread is idle again. */
+    THREAD_OWNER("thread_owner"),
+    /** The user's messaging window (24 h since their last message) is closed. */
+    OUTSIDE_WINDOW("outside_window"),
+    /** {@code take_thread_control} is not available: the Page has no default app. */
+    TAKE_NOT_SUPPORTED("take_not_supported"),
+    /** Graph says another app controls the thread. */
+    ANOTHER_APP_CONTROLS("another_app_controls"),
     /** Stored by a version that knew more reasons than this one. */
     UNKNOWN("unknown");
 

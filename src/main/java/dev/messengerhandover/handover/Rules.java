@@ -23,6 +23,9 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
 
     public enum RequestPolicy {
         /** Grant any app that asks. */
+        ANY_APP,
+        /** The name {@link #ANY_APP} had before Conversation Routing (no more primary and secondary receivers). */
+        @Deprecated
         ANY_SECONDARY,
         /** Grant only the Page Inbox (an admin moving the thread to Inbox). */
         PAGE_INBOX_ONLY,
@@ -31,7 +34,7 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
 
         public boolean allows(String requester, String inboxAppId) {
             return switch (this) {
-                case ANY_SECONDARY -> requester != null;
+                case ANY_APP, ANY_SECONDARY -> requester != null;
                 case PAGE_INBOX_ONLY -> inboxAppId.equals(requester);
                 case NEVER -> false;
             };

@@ -7,6 +7,13 @@ public sealed interface Step {
     record Send(String text, boolean offerPerson) implements Step {
     }
 
+    /**
+     * The hand-over notice and the pass in one Send API call ({@code thread_control: pass}), where Conversation
+     * Routing is configured. {@code metadata} is the agent's context, for the separate pass should Graph refuse this.
+     */
+    record SendAndPass(String text, String targetAppId, Reason reason, String metadata) implements Step {
+    }
+
     /** {@code pass_thread_control} to {@code targetAppId}, with the agent's context in {@code metadata}. */
     record Pass(String targetAppId, Reason reason, String metadata) implements Step {
     }
@@ -23,6 +30,7 @@ public sealed interface Step {
     default boolean hasEffect() {
         return switch (this) {
             case Send send -> true;
+            case SendAndPass handoff -> true;
             case Pass pass -> true;
             case Take take -> true;
             case LookupOwner lookup -> false;
@@ -33,6 +41,7 @@ public sealed interface Step {
     default String call() {
         return switch (this) {
             case Send send -> "messages";
+            case SendAndPass handoff -> "messages+pass";
             case Pass pass -> "pass_thread_control";
             case Take take -> "take_thread_control";
             case LookupOwner lookup -> "thread_owner";

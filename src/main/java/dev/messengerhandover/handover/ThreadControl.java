@@ -20,17 +20,27 @@ import dev.messengerhandover.handover.event.WebhookEvent.TakeThreadControl;
 import dev.messengerhandover.handover.event.WebhookEvent.Unknown;
 
 /**
- * The bot's side of thread control as one pure function of (stored thread, event): no I/O, no clock, no Quarkus. The
- * caller runs the {@link Step}s against Graph and reports each confirmation back through {@link #confirmed}, so the
- * stored owner only ever changes to what Graph accepted.
+ * The bot's side of Conversation Routing, as one pure function of (stored thread, event, the Page's routing): no I/O,
+ * no clock, no Quarkus. The bot is the Page's default app. The caller runs the {@link Step}s against Graph and
+ * reports each confirmation back through {@link #confirmed} (a refusal through {@link #refused}), so the stored owner
+ * only ever changes to what Graph accepted or told.
  *
- * <p>The delivery channel is the source of truth for ownership: Messenger puts an event on {@code messaging} only for
- * the owner (or while the thread is idle) and on {@code standby} for everybody else.
+ * <p>What the channel says depends on the {@link Routing}. Where routing is configured, {@code messaging} reaches the
+ * owner, or the default app (us) while the thread is idle: a user event there while another app held the thread
+ * means that app let it go (the Inbox's Done may pass it back, or release it without a webhook). In default behaviour
+ * every app hears idle threads on {@code messaging}, so there it means nothing: the bot stays silent while it knows
+ * another app holds the thread, until a pass back, a release seen through {@code thread_owner}, or the expiry.
  */
 public final class ThreadControl {
 
     /** The Graph metadata field is a string; 1000 characters is the commonly quoted limit. */
     public static final int METADATA_LIMIT = 1000;
+    /** "Thread control will expire after 24 hours of inactivity." */
+    public static final long CONTROL_LASTS_MILLIS = 24 * 3_600_000L;
+    /** A bot may answer within 24 h of the user's last message; after that Graph refuses (code 10/2018278). */
+    public static final long WINDOW_MILLIS = 24 * 3_600_000L;
+    /** The owner, as stored, when Graph says another app holds the thread without naming it. */
+    public static final String UNNAMED_APP = "unnamed";
     static final int QUOTE_CHARS = 200;
     static final int MIN_QUOTE = 20;
     private static final String QUOTE_SEPARATOR = " / ";
@@ -70,13 +80,13 @@ public final class ThreadControl {
         };
     }
 
-    public Plan onEvent(ThreadState state, WebhookEvent event) {
+    public Plan onEvent(ThreadState state, WebhookEvent event, Routing routing) {
         long at = event.envelope().timestamp();
         var channel = event.envelope().channel();
         return switch (event) {
-            case Message m when m.isEcho() -> onEcho(state, m, channel, at);
-            case Message m -> onUserInput(state, channel, m.text(), m.quickReplyPayload(), m, at);
-            case Postback p -> onUserInput(state, channel, p.title(), p.payload(), null, at);
+            case Message m when m.isEcho() -> onEcho(state, m, at);
+            case Message m -> onUserInput(state, channel, routing, m.text(), m.quickReplyPayload(), m, at);
+            case Postback p -> onUserInput(state, channel, routing, p.title(), p.payload(), null, at);
             case PassThreadControl p -> onPass(state, p, channel, at);
             case TakeThreadControl t -> onTake(state, t, at);
             case RequestThreadControl r -> onRequest(state, r, channel, at);
@@ -89,33 +99,76 @@ public final class ThreadControl {
         };
     }
 
-    private Plan onUserInput(ThreadState state, Channel channel, String text, String payload, Message message,
-            long at) {
+    /**
+     * Default behaviour only: a user event on {@code messaging} while another app holds the thread says nothing about
+     * whether it still does. The caller asks {@code thread_owner} first and folds the answer in with
+     * {@link #ownerChecked}, so that a thread the Inbox released is answered at once.
+     */
+    public boolean needsOwnerCheck(ThreadState state, WebhookEvent event, Routing routing) {
+        long at = event.envelope().timestamp();
+        return routing == Routing.DEFAULT_BEHAVIOUR && isUserInput(event)
+                && event.envelope().channel() == Channel.MESSAGING && !isBot(state.ownerAppId())
+                && !expired(state, at);
+    }
+
+    /** The state once {@code thread_owner} answered before an event ({@code null}: no answer). */
+    public ThreadState ownerChecked(ThreadState s, OwnerAnswer answer, long at) {
+        return resync(s, Reason.THREAD_OWNER, at, answer);
+    }
+
+    private static boolean isUserInput(WebhookEvent event) {
+        return switch (event) {
+            case Message m -> !m.isEcho();
+            case Postback p -> true;
+            case PassThreadControl p -> false;
+            case TakeThreadControl t -> false;
+            case RequestThreadControl r -> false;
+            case Read r -> false;
+            case DeliveryReceipt d -> false;
+            case AppRoles a -> false;
+            case Referral r -> false;
+            case Optin o -> false;
+            case Unknown u -> false;
+        };
+    }
+
+    private Plan onUserInput(ThreadState state, Channel channel, Routing routing, String text, String payload,
+            Message message, long at) {
         var said = text != null ? text : describe(message);
-        var s = said == null ? state : state.withLine(new Line(at, Speaker.USER, said));
+        var s = said == null ? state.withUserAt(at) : state.withLine(new Line(at, Speaker.USER, said));
+        if (!isBot(s.ownerAppId()) && expired(s, at)) {
+            s = s.withOwner(rules.botAppId(), at, Reason.CONTROL_EXPIRED, 0, new Transition(at,
+                    TransitionKind.EXPIRED, s.ownerAppId(), rules.botAppId(), Reason.CONTROL_EXPIRED, null,
+                    held(s, at)));
+        }
         if (channel == Channel.STANDBY) {
             // Someone else owns the thread: record for context, never answer, never pass or take.
             if (isBot(s.ownerAppId())) {
                 return new Plan(s, List.of(new Step.LookupOwner(Reason.STANDBY_WHILE_BOT_OWNS)), true);
             }
-            return new Plan(s, List.of(), true);
+            return new Plan(extended(s, at), List.of(), true);
         }
         if (!isBot(s.ownerAppId())) {
-            // On messaging, so the bot owns it again: the thread went idle, or the user tapped a bot button.
-            s = s.withOwner(rules.botAppId(), at, Reason.MESSAGING_CHANNEL, new Transition(at, TransitionKind.RETURNED,
-                    s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null, held(s, at)));
+            if (routing == Routing.DEFAULT_BEHAVIOUR) {
+                // Every app hears this on messaging: the Inbox still holds the thread as far as we know.
+                return new Plan(extended(s, at), List.of(), true);
+            }
+            // Routing delivers to us on messaging only if the thread is ours or idle: its holder let it go.
+            s = s.withOwner(rules.botAppId(), at, Reason.MESSAGING_CHANNEL, 0, new Transition(at,
+                    TransitionKind.RELEASED, s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null,
+                    held(s, at)));
         }
         var why = handoffTrigger(text, payload, message);
         if (why != null) {
-            return handoff(s.withFallbacks(0), why);
+            return handoff(s.withFallbacks(0), why, routing);
         }
         var answer = catalogue.answerFor(payload, text);
         if (answer.isPresent()) {
-            return new Plan(s.withFallbacks(0), List.of(new Step.Send(answer.get().answer(), true)), true);
+            return say(s.withFallbacks(0), at, new Step.Send(answer.get().answer(), true));
         }
         int misses = s.fallbacks() + 1;
         var reply = misses >= rules.fallbackLimit() ? catalogue.offerPerson() : catalogue.fallback();
-        return new Plan(s.withFallbacks(misses), List.of(new Step.Send(reply, true)), true);
+        return say(s.withFallbacks(misses), at, new Step.Send(reply, true));
     }
 
     private Reason handoffTrigger(String text, String payload, Message message) {
@@ -134,21 +187,38 @@ public final class ThreadControl {
         return nameOrValue != null && rules.nlpNames().contains(nameOrValue);
     }
 
-    /** Tell the user first: once the inbox owns the thread the bot may no longer send. */
-    private Plan handoff(ThreadState s, Reason why) {
-        return new Plan(s, List.of(new Step.Send(catalogue.handoffNotice(), false),
-                new Step.Pass(rules.inboxAppId(), why, metadata(s, why))), true);
+    /**
+     * Tell the user first: once the Inbox owns the thread the bot may no longer send. Where routing is configured
+     * the notice carries the pass ({@code thread_control}): one call; otherwise a message, then the pass.
+     */
+    private Plan handoff(ThreadState s, Reason why, Routing routing) {
+        var context = metadata(s, why);
+        var steps = switch (routing) {
+            case ROUTING -> List.<Step>of(new Step.SendAndPass(catalogue.handoffNotice(), rules.inboxAppId(), why,
+                    context));
+            case DEFAULT_BEHAVIOUR -> List.<Step>of(new Step.Send(catalogue.handoffNotice(), false),
+                    new Step.Pass(rules.inboxAppId(), why, context));
+        };
+        return new Plan(s, steps, true);
     }
 
-    private Plan onEcho(ThreadState state, Message echo, Channel channel, long at) {
+    /**
+     * An echo of a message the Page sent. From the Inbox while it did not hold the thread: an agent answered, so the
+     * Inbox has the thread or is taking it (it takes control by answering). The bot follows, makes no pass Graph would
+     * refuse, and says nothing after it.
+     */
+    private Plan onEcho(ThreadState state, Message echo, long at) {
         if (isBot(echo.appId())) {
             return Plan.nothing(state); // our own message: already in the transcript when Graph confirmed it
         }
         var s = echo.text() == null ? state : state.withLine(new Line(at, Speaker.AGENT, echo.text()));
-        if (channel == Channel.MESSAGING && isBot(s.ownerAppId())) {
-            // A person answered from the Page Inbox while the bot owns the thread: step aside, don't talk over them.
-            return new Plan(s, List.of(new Step.Pass(rules.inboxAppId(), Reason.AGENT_REPLIED,
-                    metadata(s, Reason.AGENT_REPLIED))), true);
+        if (rules.inboxAppId().equals(echo.appId())) {
+            if (rules.inboxAppId().equals(s.ownerAppId()) && !expired(s, at)) {
+                return new Plan(extended(s, at), List.of(), true);
+            }
+            s = s.withFallbacks(0).withOwner(rules.inboxAppId(), at, Reason.AGENT_REPLIED, at + CONTROL_LASTS_MILLIS,
+                    new Transition(at, TransitionKind.FOLLOWED, s.ownerAppId(), rules.inboxAppId(),
+                            Reason.AGENT_REPLIED, null, held(s, at)));
         }
         return new Plan(s, List.of(), true);
     }
@@ -163,14 +233,15 @@ public final class ThreadControl {
         }
         if (isBot(to)) {
             // The agent clicked Done in the Page Inbox (or another app gave the thread back).
+            boolean wasHeld = !isBot(state.ownerAppId());
             var from = p.previousOwnerAppId() != null ? p.previousOwnerAppId() : state.ownerAppId();
-            var s = state.withFallbacks(0).withOwner(to, at, Reason.DONE, new Transition(at, TransitionKind.RETURNED,
-                    from, to, Reason.DONE, null, isBot(state.ownerAppId()) ? null : held(state, at)));
+            var s = state.withFallbacks(0).withOwner(to, at, Reason.DONE, 0, new Transition(at,
+                    TransitionKind.RETURNED, from, to, Reason.DONE, null, wasHeld ? held(state, at) : null));
             // On standby the platform says we do not own the thread after all: follow it, but say nothing.
-            var steps = rules.welcomeBack() && !isBot(state.ownerAppId()) && channel == Channel.MESSAGING
-                    ? List.<Step>of(new Step.Send(catalogue.welcomeBack(), true))
-                    : List.<Step>of();
-            return new Plan(s, steps, true);
+            if (rules.welcomeBack() && wasHeld && channel == Channel.MESSAGING) {
+                return say(s, at, new Step.Send(catalogue.welcomeBack(), true));
+            }
+            return new Plan(s, List.of(), true);
         }
         return new Plan(follow(state, p.previousOwnerAppId(), to, Reason.PASSED_BY_OTHER, at), List.of(), true);
     }
@@ -206,65 +277,158 @@ public final class ThreadControl {
 
     private ThreadState follow(ThreadState state, String from, String to, Reason why, long at) {
         var previous = from != null ? from : state.ownerAppId();
-        return state.withOwner(to, at, why,
+        return state.withOwner(to, at, why, isBot(to) ? 0 : at + CONTROL_LASTS_MILLIS,
                 new Transition(at, TransitionKind.FOLLOWED, previous, to, why, null, held(state, at)));
     }
 
-    /** The state after Graph confirmed {@code step}; {@code ownerFound} is the answer of a {@code thread_owner}. */
-    public ThreadState confirmed(ThreadState s, Step step, long at, String ownerFound) {
+    /**
+     * The state after Graph confirmed {@code step}; {@code answer} is what a {@code thread_owner} step answered
+     * ({@code null} for the other steps).
+     */
+    public ThreadState confirmed(ThreadState s, Step step, long at, OwnerAnswer answer) {
         return switch (step) {
             case Step.Send send -> s.withLine(new Line(at, Speaker.BOT, send.text()));
-            case Step.Pass pass -> s.withOwner(pass.targetAppId(), at, pass.reason(), new Transition(at,
-                    TransitionKind.PASSED, s.ownerAppId(), pass.targetAppId(), pass.reason(), null, held(s, at)));
-            case Step.Take take -> s.withFallbacks(0).withOwner(rules.botAppId(), at, take.reason(), new Transition(at,
-                    TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), take.reason(), null, held(s, at)));
-            case Step.LookupOwner lookup -> resync(s, lookup.why(), at, ownerFound);
+            case Step.SendAndPass handoff -> passed(s.withLine(new Line(at, Speaker.BOT, handoff.text())),
+                    handoff.targetAppId(), handoff.reason(), at);
+            case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), at);
+            case Step.Take take -> s.withFallbacks(0).withOwner(rules.botAppId(), at, take.reason(), 0, new Transition(
+                    at, TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), take.reason(), null,
+                    held(s, at)));
+            case Step.LookupOwner lookup -> resync(s, lookup.why(), at, answer);
         };
     }
 
-    /** The state once {@code thread_owner} answered {@code ownerFound} ({@code null}: idle, or no answer). */
-    public ThreadState resync(ThreadState s, Reason why, long at, String ownerFound) {
-        if (ownerFound == null || ownerFound.equals(s.ownerAppId())) {
-            return s;
-        }
-        return s.withOwner(ownerFound, at, Reason.RESYNC,
-                new Transition(at, TransitionKind.RESYNC, s.ownerAppId(), ownerFound, why, null, held(s, at)));
+    private ThreadState passed(ThreadState s, String target, Reason why, long at) {
+        return s.withOwner(target, at, why, isBot(target) ? 0 : at + CONTROL_LASTS_MILLIS,
+                new Transition(at, TransitionKind.PASSED, s.ownerAppId(), target, why, null, held(s, at)));
     }
 
-    /** Whether Graph refusing {@code step} is worth asking {@code thread_owner}: the thread may have moved under us. */
-    public static boolean ownerMattersWhenRefused(Step step) {
+    /**
+     * The state once {@code thread_owner} answered ({@code null}: no answer). Idle: the bot, as default app, has the
+     * thread back (released). An owner Graph does not name is another app; an owner we knew keeps it, with Graph's
+     * expiration.
+     */
+    public ThreadState resync(ThreadState s, Reason why, long at, OwnerAnswer answer) {
+        if (answer == null) {
+            return s;
+        }
+        if (answer.idle()) {
+            if (isBot(s.ownerAppId())) {
+                return s;
+            }
+            return s.withOwner(rules.botAppId(), at, why, 0, new Transition(at, TransitionKind.RELEASED,
+                    s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
+        }
+        var named = answer.appId();
+        if (named == null && !isBot(s.ownerAppId())) {
+            named = s.ownerAppId(); // not named to us, but somebody else holds it: the app we knew of, as far as we know
+        }
+        var owner = named == null ? UNNAMED_APP : named;
+        long expires = isBot(owner) ? 0 : answer.expiresAt() > 0 ? answer.expiresAt() : at + CONTROL_LASTS_MILLIS;
+        if (owner.equals(s.ownerAppId())) {
+            return expires == s.expiresAt() || isBot(owner) ? s : s.withExpiry(expires);
+        }
+        return s.withOwner(owner, at, Reason.RESYNC, expires,
+                new Transition(at, TransitionKind.RESYNC, s.ownerAppId(), owner, why, null, held(s, at)));
+    }
+
+    /**
+     * Whether Graph refusing {@code step} for {@code refusal} is worth asking {@code thread_owner}: the thread may
+     * have moved under us, or the call went through and only its answer was lost.
+     */
+    public static boolean ownerMattersWhenRefused(Step step, Refusal refusal) {
         return switch (step) {
-            case Step.Pass pass -> true;
-            case Step.Take take -> true;
+            case Step.Pass pass -> refusal.ownerMayHaveChanged();
+            case Step.SendAndPass handoff -> refusal.ownerMayHaveChanged();
+            case Step.Take take -> refusal.ownerMayHaveChanged();
             case Step.Send send -> false;
             case Step.LookupOwner lookup -> false;
         };
     }
 
     /**
-     * What to do once Graph refused {@code step} for good. {@code ownerFound} is {@code thread_owner}'s answer when
-     * {@link #ownerMattersWhenRefused} asked for it ({@code null}: idle, or no answer either). A pass whose target owns
-     * the thread after all went through (only its answer was lost); otherwise the bot keeps the thread and says so.
+     * What to do once Graph refused {@code step} for good: never a retry of the same call. {@code answer} is
+     * {@code thread_owner}'s answer when {@link #ownerMattersWhenRefused} asked for it. A pass whose target owns the
+     * thread after all went through; a notice that could not carry the pass is sent with a separate pass; otherwise the
+     * bot keeps the thread and says so.
      */
-    public Plan refused(ThreadState s, Step step, long at, String ownerFound, String error) {
+    public Plan refused(ThreadState s, Step step, long at, OwnerAnswer answer, Refusal refusal, String error) {
+        boolean targetOwns = answer != null && !answer.idle() && answer.appId() != null;
         return switch (step) {
-            case Step.Pass pass when pass.targetAppId().equals(ownerFound) ->
+            case Step.Pass pass when targetOwns && pass.targetAppId().equals(answer.appId()) ->
                 new Plan(confirmed(s, pass, at, null), List.of(), true);
-            case Step.Pass pass -> passFailed(resync(s, Reason.PASS_REFUSED, at, ownerFound), pass, at, error);
-            case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, at, ownerFound), List.of(), true);
+            case Step.Pass pass -> passFailed(resync(s, Reason.PASS_REFUSED, at, answer), pass.targetAppId(),
+                    pass.reason(), at, error);
+            case Step.SendAndPass handoff when targetOwns && handoff.targetAppId().equals(answer.appId()) ->
+                new Plan(confirmed(s, handoff, at, null), List.of(), true);
+            case Step.SendAndPass handoff when refusal == Refusal.NOT_OWNER
+                    || refusal == Refusal.ANOTHER_APP_CONTROLS ->
+                passFailed(resync(s, Reason.PASS_REFUSED, at, answer), handoff.targetAppId(), handoff.reason(), at,
+                        error);
+            case Step.SendAndPass handoff -> separately(resync(s, Reason.PASS_REFUSED, at, answer), handoff, at, error);
+            case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, at, answer).withTransition(new Transition(
+                    at, TransitionKind.TAKE_FAILED, s.ownerAppId(), rules.botAppId(), refusal == Refusal.TAKE_NOT_SUPPORTED
+                            ? Reason.TAKE_NOT_SUPPORTED : take.reason(), error, null)), List.of(), true);
+            case Step.Send send when refusal == Refusal.OUTSIDE_WINDOW -> new Plan(skipped(s, at, send.text()),
+                    List.of(), true);
             case Step.Send send -> Plan.nothing(s);
             case Step.LookupOwner lookup -> Plan.nothing(s);
         };
     }
 
+    /**
+     * Graph would not take {@code thread_control} with the message (not configured here, or refused): the message and
+     * then the pass, each on its own, the pass with the agent's context; unless the thread turned out to be another
+     * app's, where the bot may say nothing.
+     */
+    private Plan separately(ThreadState s, Step.SendAndPass handoff, long at, String error) {
+        if (!isBot(s.ownerAppId())) {
+            return passFailed(s, handoff.targetAppId(), handoff.reason(), at, error);
+        }
+        return new Plan(s, List.of(new Step.Send(handoff.text(), false),
+                new Step.Pass(handoff.targetAppId(), handoff.reason(), handoff.metadata())), true);
+    }
+
     /** A pass Graph refused: the bot keeps the thread and says so to the user. */
-    private Plan passFailed(ThreadState s, Step.Pass pass, long at, String error) {
-        var next = s.withTransition(new Transition(at, TransitionKind.PASS_FAILED, s.ownerAppId(), pass.targetAppId(),
-                pass.reason(), error, null));
-        var steps = isBot(s.ownerAppId()) && pass.reason() != Reason.REQUESTED
-                ? List.<Step>of(new Step.Send(catalogue.handoffFailed(), true))
-                : List.<Step>of();
-        return new Plan(next, steps, true);
+    private Plan passFailed(ThreadState s, String target, Reason why, long at, String error) {
+        var next = s.withTransition(new Transition(at, TransitionKind.PASS_FAILED, s.ownerAppId(), target, why, error,
+                null));
+        if (isBot(s.ownerAppId()) && why != Reason.REQUESTED) {
+            return say(next, at, new Step.Send(catalogue.handoffFailed(), true));
+        }
+        return new Plan(next, List.of(), true);
+    }
+
+    /**
+     * A message, if the user's messaging window is open at {@code at}: within 24 h of their last message. Outside it
+     * Graph would refuse (and a retry would only burn the delivery's budget): not attempted, recorded.
+     */
+    private Plan say(ThreadState s, long at, Step.Send send) {
+        if (!windowOpen(s, at)) {
+            return new Plan(skipped(s, at, send.text()), List.of(), true);
+        }
+        return new Plan(s, List.of(send), true);
+    }
+
+    private static ThreadState skipped(ThreadState s, long at, String text) {
+        return s.withTransition(new Transition(at, TransitionKind.MESSAGE_SKIPPED, s.ownerAppId(), null,
+                Reason.OUTSIDE_WINDOW, text, null));
+    }
+
+    /** Whether the bot may still message the user at {@code at}. */
+    public static boolean windowOpen(ThreadState s, long at) {
+        return s.userAt() > 0 && at - s.userAt() < WINDOW_MILLIS;
+    }
+
+    /** Whether another app's control of the thread lapsed by {@code at}: the thread is idle. */
+    public boolean expired(ThreadState s, long at) {
+        return !isBot(s.ownerAppId()) && s.expiresAt() > 0 && at >= s.expiresAt();
+    }
+
+    /** Activity while another app holds the thread keeps its control alive for another 24 h. */
+    private static ThreadState extended(ThreadState s, long at) {
+        long expires = at + CONTROL_LASTS_MILLIS;
+        return expires > s.expiresAt() ? s.withExpiry(expires) : s;
     }
 
     /**

@@ -16,6 +16,14 @@ public enum TransitionKind {
     PASS_FAILED("pass_failed"),
     /** {@code thread_owner} said someone else owns the thread than we had stored. */
     RESYNC("resync"),
+    /** The Inbox let the thread go without a webhook (Done as a release); noticed on the user's next message. */
+    RELEASED("released"),
+    /** Another app's control lapsed after 24 h without activity: the thread is idle, and the bot answers it. */
+    EXPIRED("expired"),
+    /** A message the rules wanted to send was not attempted: outside the 24 h messaging window. */
+    MESSAGE_SKIPPED("message_skipped"),
+    /** Graph refused the bot's take ({@code take_thread_control} is blocked without a default app). */
+    TAKE_FAILED("take_failed"),
     /** Stored by a version that knew more kinds than this one. */
     UNKNOWN("unknown");
 

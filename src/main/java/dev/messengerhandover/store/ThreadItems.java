@@ -27,6 +27,9 @@ public final class ThreadItems {
     static final String VERSION = "version";
     static final String CLAIM_KEY = "claimKey";
     static final String CLAIM_UNTIL = "claimUntil";
+    /** When another app's control lapses (epoch ms); not the TTL, which is {@link #TTL_ATTRIBUTE} in seconds. */
+    static final String CONTROL_EXPIRES_AT = "controlExpiresAt";
+    static final String USER_AT = "userAt";
     /** Set by a claim, gone with the next full write of the thread. */
     static final String CLAIM_TOKEN = "claimToken";
 
@@ -47,7 +50,13 @@ public final class ThreadItems {
         putIfPresent(item, "owner", s.ownerAppId());
         item.put("since", n(s.since()));
         item.put("reason", str(s.reason().wire()));
+        if (s.expiresAt() > 0) {
+            item.put(CONTROL_EXPIRES_AT, n(s.expiresAt()));
+        }
         item.put("fallbacks", n(s.fallbacks()));
+        if (s.userAt() > 0) {
+            item.put(USER_AT, n(s.userAt()));
+        }
         item.put("transcript", AttributeValue.fromL(s.transcript().stream().map(ThreadItems::line).toList()));
         item.put("history", AttributeValue.fromL(s.history().stream().map(ThreadItems::transition).toList()));
         item.put("processed", AttributeValue.fromL(processed.stream().map(ThreadItems::str).toList()));
@@ -71,8 +80,11 @@ public final class ThreadItems {
         var processed = list(item, "processed").stream().map(AttributeValue::s).toList();
         // An item holding only a claim (first event still under way) has no owner yet: the bot, as for a new thread.
         var owner = item.containsKey("owner") ? string(item, "owner") : botAppId;
+        // Items written before the messaging window was stored: the user's latest line tells it.
+        long userAt = item.containsKey(USER_AT) ? num(item, USER_AT)
+                : transcript.stream().filter(l -> l.who() == Speaker.USER).mapToLong(Line::at).max().orElse(0);
         var state = new ThreadState(pageId, userId, owner, num(item, "since"), Reason.fromWire(string(item, "reason")),
-                (int) num(item, "fallbacks"), transcript, history);
+                num(item, CONTROL_EXPIRES_AT), (int) num(item, "fallbacks"), userAt, transcript, history);
         return new StoredThread(state, num(item, VERSION), processed, string(item, CLAIM_KEY), num(item, CLAIM_UNTIL));
     }
 

@@ -1,7 +1,5 @@
 package dev.messengerhandover.thread;
 
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -11,14 +9,13 @@ import org.crac.Resource;
 import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.HandoverConfig;
-import dev.messengerhandover.graph.GraphClient;
-import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.store.ThreadStore;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * Runs the first delivery's expensive paths before a delivery waits for them: the AWS SDK's request pipeline (a read of
- * an item no thread uses) and the Graph REST client with its JSON (a read-only {@code secondary_receivers} call). A JVM
+ * an item no thread uses) and the Graph REST client with its JSON (the read-only {@code messaging_feature_status}
+ * probe, whose answer, the Page's routing, is kept for the first delivery). A JVM
  * spends about half a second on their first use. Under SnapStart this runs before the snapshot, so every restored
  * instance starts primed; {@code handover.prime-at-start-up} runs it in init as well. Failures only cost the priming.
  */
@@ -28,11 +25,11 @@ public class Priming implements Resource {
     private static final Logger LOG = Logger.getLogger(Priming.class);
 
     private final ThreadStore store;
-    private final GraphClient graph;
+    private final RoutingModes routings;
 
-    Priming(ThreadStore store, GraphClient graph) {
+    Priming(ThreadStore store, RoutingModes routings) {
         this.store = store;
-        this.graph = graph;
+        this.routings = routings;
     }
 
     void onStart(@Observes StartupEvent start, HandoverConfig config) {
@@ -61,7 +58,7 @@ public class Priming implements Resource {
             LOG.debugf("priming DynamoDB failed: %s", e.getClass().getSimpleName());
         }
         try {
-            graph.secondaryReceivers(Deadline.in(Duration.ofSeconds(3)));
+            routings.probe();
         } catch (RuntimeException e) {
             LOG.debugf("priming Graph failed: %s", e.getClass().getSimpleName());
         }

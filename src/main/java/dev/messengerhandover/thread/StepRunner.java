@@ -9,7 +9,10 @@ import org.jboss.logging.Logger;
 import dev.messengerhandover.graph.GraphClient;
 import dev.messengerhandover.graph.GraphException;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
+import dev.messengerhandover.graph.GraphModels.ThreadOwner;
+import dev.messengerhandover.handover.OwnerAnswer;
 import dev.messengerhandover.handover.Plan;
+import dev.messengerhandover.handover.Refusal;
 import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
@@ -46,6 +49,10 @@ public class StepRunner {
         try {
             return switch (step) {
                 case Step.Send send -> send(state, send, userId, at, deadline);
+                case Step.SendAndPass handoff -> {
+                    graph.sendAndPass(userId, handoff.text(), handoff.targetAppId(), deadline);
+                    yield control.confirmed(state, handoff, at, null);
+                }
                 case Step.Pass pass -> {
                     graph.passThreadControl(userId, pass.targetAppId(), pass.metadata(), deadline);
                     yield control.confirmed(state, pass, at, null);
@@ -54,13 +61,14 @@ public class StepRunner {
                     graph.takeThreadControl(userId, "reason=" + take.reason().wire(), deadline);
                     yield control.confirmed(state, take, at, null);
                 }
-                case Step.LookupOwner lookup -> control.confirmed(state, lookup, at, graph.threadOwner(userId, deadline));
+                case Step.LookupOwner lookup -> control.confirmed(state, lookup, at,
+                        answer(graph.threadOwner(userId, deadline)));
             };
         } catch (GraphException e) {
-            LOG.warnf("thread %s: graph refused %s: %s", userId, step.call(), e.summary());
-            // Perhaps the thread moved under us (or the call went through and only its answer was lost): ask.
-            var owner = ThreadControl.ownerMattersWhenRefused(step) ? ownerOrNull(userId, deadline) : null;
-            return run(control.refused(state, step, at, owner, e.summary()), userId, at, deadline);
+            var refusal = refusal(e);
+            LOG.warnf("thread %s: graph refused %s (%s): %s", userId, step.call(), refusal, e.summary());
+            var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? ownerNow(userId, deadline) : null;
+            return run(control.refused(state, step, at, owner, refusal, e.summary()), userId, at, deadline);
         }
     }
 
@@ -73,11 +81,29 @@ public class StepRunner {
         return control.confirmed(state, send, at, null);
     }
 
-    private String ownerOrNull(String userId, Deadline deadline) {
+    /** {@code thread_owner}'s answer now, or {@code null} when Graph does not answer either. */
+    public OwnerAnswer ownerNow(String userId, Deadline deadline) {
         try {
-            return graph.threadOwner(userId, deadline);
+            return answer(graph.threadOwner(userId, deadline));
         } catch (GraphException e) {
+            LOG.warnf("thread %s: thread_owner unanswered: %s", userId, e.summary());
             return null;
         }
+    }
+
+    private static OwnerAnswer answer(ThreadOwner owner) {
+        return owner.idle() ? OwnerAnswer.idleThread()
+                : OwnerAnswer.owner(owner.appId(), owner.expirationSeconds() * 1000);
+    }
+
+    /** Graph's codes, as the rules care about them; none of these is retried. */
+    static Refusal refusal(GraphException e) {
+        return switch (e.kind()) {
+            case NOT_OWNER -> Refusal.NOT_OWNER;
+            case ANOTHER_APP_CONTROLS -> Refusal.ANOTHER_APP_CONTROLS;
+            case TAKE_NOT_SUPPORTED -> Refusal.TAKE_NOT_SUPPORTED;
+            case OUTSIDE_WINDOW -> Refusal.OUTSIDE_WINDOW;
+            case TRANSIENT, INVALID_TOKEN, PERMANENT -> Refusal.OTHER;
+        };
     }
 }

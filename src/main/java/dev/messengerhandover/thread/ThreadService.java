@@ -14,9 +14,11 @@ import org.jboss.logging.MDC;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.handover.Plan;
 import dev.messengerhandover.handover.Reason;
+import dev.messengerhandover.handover.Routing;
 import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.handover.TransitionKind;
 import dev.messengerhandover.handover.event.WebhookEvent;
 import dev.messengerhandover.retry.Backoff;
 import dev.messengerhandover.retry.Deadline;
@@ -55,19 +57,23 @@ public class ThreadService {
     private final ThreadStore store;
     private final StepRunner steps;
     private final ThreadControl control;
+    private final RoutingModes routings;
     private final Clock clock;
     private final long claimMillis;
     private final ConfirmedResults confirmed = new ConfirmedResults();
 
     @Inject
-    public ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, HandoverConfig config) {
-        this(store, steps, control, config.deliveryBudget(), Clock.systemUTC());
+    public ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, RoutingModes routings,
+            HandoverConfig config) {
+        this(store, steps, control, routings, config.deliveryBudget(), Clock.systemUTC());
     }
 
-    ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, Duration budget, Clock clock) {
+    ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, RoutingModes routings, Duration budget,
+            Clock clock) {
         this.store = store;
         this.steps = steps;
         this.control = control;
+        this.routings = routings;
         this.clock = clock;
         this.claimMillis = claimFor(budget).toMillis();
     }
@@ -94,6 +100,7 @@ public class ThreadService {
      */
     public void apply(String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
         StoredThread known = null;
+        var routing = routings.of(pageId);
         // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
         MDC.put("page", pageId);
         MDC.put("user", userId);
@@ -101,7 +108,7 @@ public class ThreadService {
             for (var event : events) {
                 MDC.put("event", event.kind());
                 MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
-                known = applyOne(known, pageId, userId, event, deadline);
+                known = applyOne(known, pageId, userId, event, routing, deadline);
             }
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
@@ -109,7 +116,7 @@ public class ThreadService {
     }
 
     private StoredThread applyOne(StoredThread known, String pageId, String userId, WebhookEvent event,
-            Deadline deadline) {
+            Routing routing, Deadline deadline) {
         var key = event.key();
         var current = known;
         for (int attempt = 1;; attempt++) {
@@ -133,14 +140,19 @@ public class ThreadService {
                 current = null;
                 continue;
             }
-            var plan = control.onEvent(current.state(), event);
+            var state = current.state();
+            long at = event.envelope().timestamp();
+            if (control.needsOwnerCheck(state, event, routing)) {
+                // Default behaviour: whether the Inbox still holds the thread, only thread_owner can say.
+                state = control.ownerChecked(state, steps.ownerNow(userId, deadline), at);
+            }
+            var plan = control.onEvent(state, event, routing);
             if (!plan.changed() && plan.steps().isEmpty()) {
                 MDC.put("outcome", "ignored");
                 LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
                 return current;
             }
             try {
-                long at = event.envelope().timestamp();
                 if (plan.hasEffects()) {
                     return runClaimed(current, plan, key, at, describe(event), deadline);
                 }
@@ -208,8 +220,11 @@ public class ThreadService {
         }
     }
 
-    /** The operator's "take back for the bot": {@code take_thread_control} unless the bot already owns the thread. */
-    public ThreadState takeBack(String pageId, String userId, Deadline deadline) {
+    /**
+     * The operator's "take back for the bot": {@code take_thread_control} unless the bot already owns the thread. In
+     * default behaviour (no default app) Graph blocks the take: refused without asking.
+     */
+    public TakeBack takeBack(String pageId, String userId, Deadline deadline) {
         var key = "operator-take:" + clock.millis();
         for (int attempt = 1;; attempt++) {
             var current = store.load(pageId, userId, control.rules().botAppId());
@@ -217,16 +232,30 @@ public class ThreadService {
                 waitOrGiveUp(deadline, attempt, "thread " + userId + " is busy");
                 continue;
             }
-            if (control.rules().botAppId().equals(current.state().ownerAppId())) {
-                return current.state();
+            var state = current.state();
+            if (control.rules().botAppId().equals(state.ownerAppId()) && !control.expired(state, clock.millis())) {
+                return new TakeBack(state, null);
             }
-            var plan = new Plan(current.state(), List.of(new Step.Take(Reason.OPERATOR)), true);
+            if (routings.of(pageId) == Routing.DEFAULT_BEHAVIOUR) {
+                return new TakeBack(state, TakeBack.BLOCKED);
+            }
+            var plan = new Plan(state, List.of(new Step.Take(Reason.OPERATOR)), true);
             try {
-                return runClaimed(current, plan, key, clock.millis(), "operator take", deadline).state();
+                var after = runClaimed(current, plan, key, clock.millis(), "operator take", deadline).state();
+                var failed = after.history().isEmpty() || after.history().get(0).kind() != TransitionKind.TAKE_FAILED
+                        ? null : after.history().get(0);
+                return new TakeBack(after, failed == null ? null : failed.reason() == Reason.TAKE_NOT_SUPPORTED
+                        ? TakeBack.BLOCKED : "Graph refused the take: " + failed.detail());
             } catch (ConflictException raced) {
                 waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
             }
         }
+    }
+
+    /** What the operator's take came to: the thread, and why the bot does not have it when it does not. */
+    public record TakeBack(ThreadState state, String refused) {
+        static final String BLOCKED = "take_thread_control is blocked: the Page has no default app (default behaviour);"
+                + " the Page Inbox has to pass the thread back, or it comes back when control expires";
     }
 
     public StoredThread find(String pageId, String userId) {

@@ -31,7 +31,7 @@ import dev.messengerhandover.testing.Conversations;
  * <li>the agent's context (a pass's metadata) is under 1000 characters, and quotes the user whenever the user said
  * anything;</li>
  * <li>an event on {@code standby} never makes the bot send;</li>
- * <li>the bot never sends while the stored owner is another app;</li>
+ * <li>the bot never sends while the stored owner is another app, nor outside the user's 24 h messaging window;</li>
  * <li>a confirmed pass makes its target the owner;</li>
  * <li>transcript, history and their texts stay within their bounds;</li>
  * <li>the state round-trips through the DynamoDB item layout unchanged.</li>
@@ -59,12 +59,18 @@ class ThreadControlPropertyTest {
 
     private static void conversation(Random random) {
         var user = Long.toString(7_000_000_000_000_000L + (random.nextLong() & 0xFFFF_FFFFL));
-        var platform = new Platform(random);
+        var platform = new Platform(random, random.nextBoolean() ? Routing.ROUTING : Routing.DEFAULT_BEHAVIOUR);
         var state = ThreadState.initial(PAGE, user, BOT);
         long at = 1_764_000_000_000L;
         for (int i = 0, n = 1 + random.nextInt(40); i < n; i++) {
-            // Mostly forward, sometimes the same millisecond or out of order, as deliveries can be.
-            at += random.nextInt(10) == 0 ? -random.nextInt(5_000) : random.nextInt(120_000);
+            // Mostly forward, sometimes the same millisecond or out of order, as deliveries can be; now and then a day
+            // or more passes (control expires, the messaging window closes).
+            at += switch (random.nextInt(20)) {
+                case 0 -> -random.nextInt(5_000);
+                case 1 -> ThreadControl.CONTROL_LASTS_MILLIS - 30_000 + random.nextInt(60_000);
+                case 2 -> 2 * ThreadControl.WINDOW_MILLIS;
+                default -> random.nextInt(120_000);
+            };
             var event = Conversations.next(random, user, platform.owner, at);
             platform.hears(event, random);
             state = apply(state, event, platform);
@@ -77,7 +83,11 @@ class ThreadControlPropertyTest {
 
     /** One event as the function applies it: decide, then run each step against the platform. */
     private static ThreadState apply(ThreadState state, WebhookEvent event, Platform platform) {
-        var plan = control.onEvent(state, event);
+        long at = event.envelope().timestamp();
+        if (control.needsOwnerCheck(state, event, platform.routing)) {
+            state = control.ownerChecked(state, platform.lookup(), at);
+        }
+        var plan = control.onEvent(state, event, platform.routing);
         if (event.envelope().channel() == Channel.STANDBY) {
             assertThat(plan.steps()).as("steps for %s on standby", event.kind())
                     .noneMatch(Step.Send.class::isInstance);
@@ -96,8 +106,18 @@ class ThreadControlPropertyTest {
     private static ThreadState runStep(ThreadState s, Step step, long at, Platform platform) {
         return switch (step) {
             case Step.Send send -> {
-                assertThat(s.ownerAppId()).as("stored owner when the bot sends \"%s\"", send.text()).isEqualTo(BOT);
+                assertMaySend(s, at, send.text());
                 yield platform.accepts(step) ? control.confirmed(s, step, at, null) : refused(s, step, at, platform);
+            }
+            case Step.SendAndPass handoff -> {
+                assertMaySend(s, at, handoff.text());
+                assertThat(handoff.metadata()).hasSizeLessThan(ThreadControl.METADATA_LIMIT);
+                if (!platform.accepts(step)) {
+                    yield refused(s, step, at, platform);
+                }
+                var after = control.confirmed(s, step, at, null);
+                assertThat(after.ownerAppId()).as("owner after a confirmed hand-over").isEqualTo(handoff.targetAppId());
+                yield after;
             }
             case Step.Pass pass -> {
                 assertContext(s, pass);
@@ -115,8 +135,14 @@ class ThreadControlPropertyTest {
     }
 
     private static ThreadState refused(ThreadState s, Step step, long at, Platform platform) {
-        var owner = ThreadControl.ownerMattersWhenRefused(step) ? platform.lookup() : null;
-        return run(control.refused(s, step, at, owner, "HTTP 400 code 10/2018300 permanent: refused"), at, platform);
+        var refusal = platform.lastRefusal;
+        var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? platform.lookup() : null;
+        return run(control.refused(s, step, at, owner, refusal, "HTTP 400: refused (" + refusal + ")"), at, platform);
+    }
+
+    private static void assertMaySend(ThreadState s, long at, String text) {
+        assertThat(s.ownerAppId()).as("stored owner when the bot sends \"%s\"", text).isEqualTo(BOT);
+        assertThat(ThreadControl.windowOpen(s, at)).as("messaging window when the bot sends \"%s\"", text).isTrue();
     }
 
     private static void assertContext(ThreadState s, Step.Pass pass) {
@@ -146,16 +172,19 @@ class ThreadControlPropertyTest {
     }
 
     /**
-     * The platform's truth about the thread, as Graph keeps it: who owns it ({@code null}: idle), what it refuses. The
-     * conversation's own control events (the Inbox's Done, another app's take) move the truth too.
+     * The platform's truth about the thread, as Graph keeps it: who owns it ({@code null}: idle), what it refuses and
+     * why. The conversation's own control events (the Inbox's Done, another app's take) move the truth too.
      */
     private static final class Platform {
         private final Random random;
         private final double faults;
+        final Routing routing;
         String owner = BOT;
+        Refusal lastRefusal = Refusal.OTHER;
 
-        Platform(Random random) {
+        Platform(Random random, Routing routing) {
             this.random = random;
+            this.routing = routing;
             this.faults = random.nextInt(3) == 0 ? 0.3 : 0.03;
         }
 
@@ -163,6 +192,8 @@ class ThreadControlPropertyTest {
             switch (event) {
                 case WebhookEvent.PassThreadControl p when p.newOwnerAppId() != null -> owner = p.newOwnerAppId();
                 case WebhookEvent.TakeThreadControl t when t.newOwnerAppId() != null -> owner = t.newOwnerAppId();
+                case WebhookEvent.Message m when m.isEcho() && INBOX.equals(m.appId()) && routing == Routing.ROUTING ->
+                    owner = INBOX; // an agent's answer takes the thread
                 default -> {
                     if (random.nextInt(50) == 0) {
                         owner = random.nextBoolean() ? null : OTHER; // went idle, or moved without a word to us
@@ -172,12 +203,24 @@ class ThreadControlPropertyTest {
         }
 
         boolean accepts(Step step) {
+            boolean botMay = owner == null || BOT.equals(owner);
+            lastRefusal = botMay ? Refusal.OTHER : Refusal.ANOTHER_APP_CONTROLS;
             if (random.nextDouble() < faults) {
+                lastRefusal = Refusal.values()[random.nextInt(Refusal.values().length)];
                 return false;
             }
-            boolean botMay = owner == null || BOT.equals(owner);
             return switch (step) {
                 case Step.Send send -> botMay;
+                case Step.SendAndPass handoff -> {
+                    if (routing != Routing.ROUTING) {
+                        lastRefusal = Refusal.OTHER; // thread_control is only there with a default app
+                        yield false;
+                    }
+                    if (botMay) {
+                        owner = handoff.targetAppId();
+                    }
+                    yield botMay;
+                }
                 case Step.Pass pass -> {
                     if (botMay) {
                         owner = pass.targetAppId();
@@ -185,6 +228,10 @@ class ThreadControlPropertyTest {
                     yield botMay;
                 }
                 case Step.Take take -> {
+                    if (routing != Routing.ROUTING) {
+                        lastRefusal = Refusal.TAKE_NOT_SUPPORTED;
+                        yield false;
+                    }
                     owner = BOT;
                     yield true;
                 }
@@ -192,9 +239,13 @@ class ThreadControlPropertyTest {
             };
         }
 
-        /** {@code thread_owner}'s answer, or {@code null} when the thread is idle or the call failed too. */
-        String lookup() {
-            return random.nextDouble() < faults ? null : owner;
+        /** {@code thread_owner}'s answer, or {@code null} when the call failed too. */
+        OwnerAnswer lookup() {
+            if (random.nextDouble() < faults) {
+                return null;
+            }
+            return owner == null ? OwnerAnswer.idleThread()
+                    : OwnerAnswer.owner(random.nextInt(5) == 0 && !BOT.equals(owner) ? null : owner, 0);
         }
     }
 }
