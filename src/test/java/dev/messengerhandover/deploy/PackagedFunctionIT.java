@@ -63,8 +63,11 @@ class PackagedFunctionIT {
 
             var talk = function.invoke(SampleEvents.raw("talk-to-person"));
             assertThat(talk.status()).isEqualTo(200);
-            assertThat(graph.calls(USER, "pass_thread_control")).singleElement()
-                    .satisfies(c -> assertThat(c.body().path("target_app_id").asText()).isEqualTo(INBOX_APP_ID));
+            // Conversation Routing: the hand-over notice carries the pass, one Send API call.
+            assertThat(graph.passes(USER)).singleElement().satisfies(c -> {
+                assertThat(c.endpoint()).isEqualTo("messages");
+                assertThat(c.passedTo()).isEqualTo(INBOX_APP_ID);
+            });
             assertThat(graph.ownerOf(USER)).isEqualTo(INBOX_APP_ID);
             int callsWhileHandedOver = graph.calls(USER).size();
 

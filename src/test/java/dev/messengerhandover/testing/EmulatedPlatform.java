@@ -26,7 +26,9 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("emulator.port", Integer.toString(port()),
-                "quarkus.rest-client.graph-api.url", url() + "/emulator/graph");
+                "quarkus.rest-client.graph-api.url", url() + "/emulator/graph",
+                // the tests switch the emulated Page's routing: the function asks again at once
+                "handover.routing-recheck", "PT0.2S");
     }
 
     public static String url() {

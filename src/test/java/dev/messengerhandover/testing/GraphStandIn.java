@@ -8,10 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,16 +17,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
+import dev.messengerhandover.dev.platform.MessengerPlatform;
+
 /**
- * An HTTP stand-in for the Graph API's Messenger endpoints. It speaks Graph's wire format (paths, JSON bodies, the
- * {@code {"error":{...}}} shape and status codes), keeps thread ownership per user as the platform does for the Page
- * token's caller (the Primary Receiver), records every call, and can be told to fail, hang or slow down.
+ * An HTTP stand-in for the Graph API's Messenger endpoints, on the same model of the platform as the dev-mode emulator
+ * ({@link MessengerPlatform}: Conversation Routing with the bot as default app, or default behaviour), so the two
+ * cannot drift apart. It speaks Graph's wire format (paths, JSON bodies, the {@code {"error":{...}}} shape and status
+ * codes), records every call, and can be told to fail, hang or slow down. It is not told about every user message:
+ * a user it has not heard of is one who wrote just now ({@link #userWrote} says otherwise).
  */
 public final class GraphStandIn implements AutoCloseable {
 
-    public static final String INBOX_APP_ID = "263902037430900";
+    public static final String INBOX_APP_ID = MessengerPlatform.PAGE_INBOX_APP_ID;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String IDLE = "";
 
     /** One request as Graph received it, and the status it answered. */
     public record Call(String method, String endpoint, String query, String authorization, JsonNode body, int status) {
@@ -42,6 +43,18 @@ public final class GraphStandIn implements AutoCloseable {
         public boolean ok() {
             return status == 200;
         }
+
+        /** A hand-over: {@code pass_thread_control}, or a message carrying {@code thread_control: pass}. */
+        public boolean passes() {
+            return endpoint.equals("pass_thread_control") || endpoint.equals("messages") && body != null
+                    && "pass".equals(body.path("thread_control").path("control_type").asText(null));
+        }
+
+        /** The app a hand-over went to. */
+        public String passedTo() {
+            return endpoint.equals("pass_thread_control") ? body.path("target_app_id").asText(null)
+                    : body.path("thread_control").path("app_id").asText(null);
+        }
     }
 
     /** A scripted failure for the next matching call. */
@@ -49,20 +62,33 @@ public final class GraphStandIn implements AutoCloseable {
     }
 
     private final LocalHttpServer server;
+    private final String pageId;
     private final String token;
-    private final String primaryAppId;
-    private final Set<String> secondaryAppIds;
-    private final Map<String, String> owners = new ConcurrentHashMap<>();
+    private final String botAppId;
+    private final Set<String> connectedApps;
+    private final LongSupplier clock;
+    private MessengerPlatform platform;
+    private MessengerPlatform.Mode mode = MessengerPlatform.Mode.ROUTING;
     private final List<Call> calls = new ArrayList<>();
     private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
-    private final AtomicLong messageIds = new AtomicLong();
     private volatile long latencyMillis;
 
-    public GraphStandIn(String token, String primaryAppId, Set<String> secondaryAppIds) {
+    public GraphStandIn(String token, String botAppId, Set<String> connectedApps) {
+        this(Platform.PAGE_ID, token, botAppId, connectedApps, System::currentTimeMillis);
+    }
+
+    public GraphStandIn(String pageId, String token, String botAppId, Set<String> connectedApps, LongSupplier clock) {
+        this.pageId = pageId;
         this.token = token;
-        this.primaryAppId = primaryAppId;
-        this.secondaryAppIds = Set.copyOf(secondaryAppIds);
+        this.botAppId = botAppId;
+        this.connectedApps = Set.copyOf(connectedApps);
+        this.clock = clock;
+        this.platform = newPlatform();
         server = new LocalHttpServer("graph-stand-in", "/", this::handle);
+    }
+
+    private MessengerPlatform newPlatform() {
+        return new MessengerPlatform(pageId, token, botAppId, INBOX_APP_ID, connectedApps, mode, clock, true);
     }
 
     public String url() {
@@ -105,26 +131,44 @@ public final class GraphStandIn implements AutoCloseable {
                 .map(c -> c.body().path("message").path("text").asText()).toList();
     }
 
-    /** The owning app for this user, {@code null} when idle. New threads start with the Primary Receiver. */
-    public String ownerOf(String psid) {
-        var owner = owners.getOrDefault(psid, primaryAppId);
-        return IDLE.equals(owner) ? null : owner;
+    /** The owning app for this user, {@code null} when idle. */
+    public synchronized String ownerOf(String psid) {
+        return platform.ownerOf(psid);
     }
 
-    public void setOwner(String psid, String appId) {
-        owners.put(psid, appId == null ? IDLE : appId);
+    /** Moves the thread without a webhook, as the platform can (the Inbox's Done as a release: {@code null}). */
+    public synchronized void setOwner(String psid, String appId) {
+        platform.setOwner(psid, appId);
+    }
+
+    /** The platform heard the user write at {@code at} (the tests' Messenger tells it). */
+    public synchronized void userWrote(String psid, long at) {
+        platform.userWrote(psid, at);
+    }
+
+    /** The Page's routing: Conversation Routing with the bot as default app, or default behaviour. */
+    public synchronized void mode(MessengerPlatform.Mode mode) {
+        this.mode = mode;
+        platform.mode(mode);
+    }
+
+    /** Every hand-over made for this user (a pass, or a message that passes), in order. */
+    public List<Call> passes(String psid) {
+        return calls(psid).stream().filter(Call::passes).toList();
     }
 
     public void latency(long millis) {
         latencyMillis = millis;
     }
 
-    public void reset() {
+    /** Forgets every call, fault and thread; back to Conversation Routing. */
+    public synchronized void reset() {
         synchronized (calls) {
             calls.clear();
         }
         faults.clear();
-        owners.clear();
+        mode = MessengerPlatform.Mode.ROUTING;
+        platform = newPlatform();
         latencyMillis = 0;
     }
 
@@ -154,8 +198,9 @@ public final class GraphStandIn implements AutoCloseable {
         try (exchange) {
             var uri = exchange.getRequestURI();
             var parts = uri.getPath().split("/");
-            // /{version}/me/{endpoint}
-            var endpoint = parts.length == 4 && "me".equals(parts[2]) ? parts[3] : uri.getPath();
+            // /{version}/{node}/{endpoint}, or /{version}/{node} for the node itself
+            var node = parts.length >= 3 ? parts[2] : "";
+            var endpoint = parts.length == 4 ? parts[3] : parts.length == 3 ? node : uri.getPath();
             JsonNode body = null;
             try (InputStream in = exchange.getRequestBody()) {
                 var bytes = in.readAllBytes();
@@ -180,11 +225,11 @@ public final class GraphStandIn implements AutoCloseable {
             }
             if (fault != null && fault.status() > 0) {
                 if (fault.applyFirst()) {
-                    answer(exchange.getRequestMethod(), endpoint, uri, auth, body);
+                    answer(exchange.getRequestMethod(), parts, uri, auth, body);
                 }
                 answer = new Answer(fault.status(), fault.body());
             } else {
-                answer = answer(exchange.getRequestMethod(), endpoint, uri, auth, body);
+                answer = answer(exchange.getRequestMethod(), parts, uri, auth, body);
             }
             record(exchange.getRequestMethod(), endpoint, uri, auth, body, answer.status());
             var bytes = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -197,81 +242,28 @@ public final class GraphStandIn implements AutoCloseable {
     private record Answer(int status, String body) {
     }
 
-    private synchronized Answer answer(String method, String endpoint, URI uri, String auth, JsonNode body) {
-        if (auth == null || !auth.equals("Bearer " + token)) {
-            return new Answer(400, oauthError());
+    private synchronized Answer answer(String method, String[] parts, URI uri, String auth, JsonNode body) {
+        if (parts.length < 3 || parts.length > 4) {
+            return new Answer(400, error(100, 33, "Unsupported " + method + " request: " + uri.getPath(), false));
         }
-        var psid = body != null ? body.path("recipient").path("id").asText(null) : null;
-        switch (method + " " + endpoint) {
-            case "POST messages": {
-                if (psid == null) {
-                    return badParameter("(#100) The parameter recipient is required");
+        var bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
+        var answer = platform.graph(method, parts[2], parts.length == 4 ? parts[3] : null, bearer, body,
+                query(uri.getRawQuery()));
+        return new Answer(answer.status(), answer.body().toString());
+    }
+
+    private static Map<String, String> query(String raw) {
+        var query = new java.util.HashMap<String, String>();
+        if (raw != null) {
+            for (var pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    query.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
-                var message = body.path("message");
-                if (!message.hasNonNull("text") && !message.hasNonNull("attachment")) {
-                    return badParameter("(#100) Must send either message or sender action");
-                }
-                if (message.path("text").asText("").length() > 2000) {
-                    return badParameter("(#100) Length of param message[text] must be less than or equal to 2000");
-                }
-                if (!primaryAppId.equals(ownerOf(psid)) && ownerOf(psid) != null) {
-                    return new Answer(400, error(10, 2018300,
-                            "(#10) This app cannot send while another app controls the thread", false));
-                }
-                return new Answer(200, "{\"recipient_id\":\"" + psid + "\",\"message_id\":\"m_"
-                        + messageIds.incrementAndGet() + "_" + UUID.randomUUID() + "\"}");
             }
-            case "POST pass_thread_control": {
-                if (psid == null) {
-                    return badParameter("(#100) The parameter recipient is required");
-                }
-                var target = body.path("target_app_id").asText(null);
-                if (target == null || !secondaryAppIds.contains(target) && !primaryAppId.equals(target)) {
-                    return badParameter("(#100) Param target_app_id must be an app connected to the page");
-                }
-                var owner = ownerOf(psid);
-                if (owner != null && !primaryAppId.equals(owner)) {
-                    return new Answer(400, error(10, 2018300,
-                            "(#10) Cannot pass thread control: the app is not the thread owner", false));
-                }
-                owners.put(psid, target);
-                return success();
-            }
-            case "POST take_thread_control": {
-                if (psid == null) {
-                    return badParameter("(#100) The parameter recipient is required");
-                }
-                owners.put(psid, primaryAppId);
-                return success();
-            }
-            case "POST release_thread_control": {
-                if (psid == null) {
-                    return badParameter("(#100) The parameter recipient is required");
-                }
-                owners.put(psid, IDLE);
-                return success();
-            }
-            case "POST request_thread_control":
-                return new Answer(400, error(10, 0, "(#10) The Primary Receiver cannot request thread control",
-                        false));
-            case "GET thread_owner": {
-                var query = uri.getQuery();
-                if (query == null || !query.startsWith("recipient=")) {
-                    return badParameter("(#100) The parameter recipient is required");
-                }
-                var owner = ownerOf(query.substring("recipient=".length()));
-                return new Answer(200, owner == null ? "{\"data\":[]}"
-                        : "{\"data\":[{\"thread_owner\":{\"app_id\":\"" + owner + "\"}}]}");
-            }
-            case "GET secondary_receivers": {
-                var data = JSON.createArrayNode();
-                secondaryAppIds.forEach(id -> data.addObject().put("id", id).put("name",
-                        INBOX_APP_ID.equals(id) ? "Page Inbox" : "App " + id));
-                return new Answer(200, "{\"data\":" + data + "}");
-            }
-            default:
-                return new Answer(400, error(100, 33, "Unsupported " + method + " request: " + endpoint, false));
         }
+        return query;
     }
 
     private Fault takeFault(String endpoint) {
@@ -292,30 +284,13 @@ public final class GraphStandIn implements AutoCloseable {
         }
     }
 
+    /** Graph's error JSON, as the platform model writes it, for scripted faults. */
     public static String error(int code, int subcode, String message, boolean isTransient) {
-        ObjectNode e = JSON.createObjectNode();
-        var inner = e.putObject("error");
-        inner.put("message", message).put("type", "OAuthException").put("code", code);
-        if (subcode != 0) {
-            inner.put("error_subcode", subcode);
-        }
+        var body = MessengerPlatform.graphError(code, subcode, message).body();
         if (isTransient) {
-            inner.put("is_transient", true);
+            ((ObjectNode) body.get("error")).put("is_transient", true);
         }
-        inner.put("fbtrace_id", "A" + Long.toHexString(System.nanoTime()));
-        return e.toString();
-    }
-
-    private static Answer badParameter(String message) {
-        return new Answer(400, error(100, 0, message, false));
-    }
-
-    private static String oauthError() {
-        return error(190, 0, "Invalid OAuth access token - Cannot parse access token", false);
-    }
-
-    private static Answer success() {
-        return new Answer(200, "{\"success\":true}");
+        return body.toString();
     }
 
     private static void sleep(long millis) {
@@ -324,11 +299,6 @@ public final class GraphStandIn implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** For assertions over many users: the owner the stand-in recorded for each. */
-    public Map<String, String> owners() {
-        return Map.copyOf(owners);
     }
 
     static Predicate<Call> endpoint(String name) {

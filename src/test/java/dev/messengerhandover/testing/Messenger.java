@@ -21,7 +21,11 @@ import io.restassured.response.Response;
 public final class Messenger {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicLong CLOCK = new AtomicLong(1_764_000_000_000L);
+    /**
+     * The conversations' clock: from the real time on (the operator API reads expirations against it), a second per
+     * event, and moved by {@link #advance} across the platform's 24 h limits.
+     */
+    private static final AtomicLong CLOCK = new AtomicLong(System.currentTimeMillis());
     private static final SignatureVerifier SIGNER = new SignatureVerifier(Platform.APP_SECRET);
 
     private Messenger() {
@@ -33,6 +37,21 @@ public final class Messenger {
 
     public static long tick() {
         return CLOCK.addAndGet(1000);
+    }
+
+    /** The conversations' clock, which the Graph stand-in shares. */
+    public static long now() {
+        return CLOCK.get();
+    }
+
+    /** Time passes for everyone (or, negative, a conversation starts in the past): the platform's 24 h limits. */
+    public static void advance(java.time.Duration by) {
+        CLOCK.addAndGet(by.toMillis());
+    }
+
+    /** Back to the real time at least, after a test that started its conversation in the past. */
+    public static void resetClock() {
+        CLOCK.accumulateAndGet(System.currentTimeMillis(), Math::max);
     }
 
     /** One event, to be placed on the {@code messaging} or {@code standby} channel of an entry. */
@@ -140,10 +159,36 @@ public final class Messenger {
         return SIGNER.header(body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** POSTs the body signed, through the Lambda mock event server, and returns the answer. */
+    /**
+     * POSTs the body signed, through the Lambda mock event server, and returns the answer. The Graph stand-in hears
+     * the user's messages first, as the platform does (their messaging window runs from them).
+     */
     public static Response post(String body) {
+        tellThePlatform(body);
         return given().contentType("application/json").header("X-Hub-Signature-256", signature(body))
                 .body(body.getBytes(StandardCharsets.UTF_8)).post("/webhook");
+    }
+
+    private static void tellThePlatform(String body) {
+        var graph = Platform.graph();
+        if (graph == null) {
+            return;
+        }
+        try {
+            for (var entry : JSON.readTree(body).path("entry")) {
+                for (var channel : List.of("messaging", "standby")) {
+                    for (var event : entry.path(channel)) {
+                        boolean fromUser = event.has("postback")
+                                || event.has("message") && !event.path("message").path("is_echo").asBoolean();
+                        if (fromUser) {
+                            graph.userWrote(event.path("sender").path("id").asText(), event.path("timestamp").asLong());
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException notADelivery) {
+            // malformed on purpose: nothing for the platform to hear
+        }
     }
 
     public static void deliver(String channel, ObjectNode... events) {

@@ -40,7 +40,9 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         dynamo = new DynamoDbLocal().start();
         storage = new FaultyProxy(dynamo.port());
-        graph = new GraphStandIn(PAGE_TOKEN, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID));
+        // The platform's clock is the conversations' own: tests move it forward to cross the 24 h limits.
+        graph = new GraphStandIn(PAGE_ID, PAGE_TOKEN, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID),
+                Messenger::now);
         var config = new HashMap<String, String>();
         config.put("quarkus.dynamodb.endpoint-override", storage.endpoint());
         config.put("quarkus.rest-client.graph-api.url", graph.url());

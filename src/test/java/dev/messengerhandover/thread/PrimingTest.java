@@ -27,13 +27,13 @@ class PrimingTest {
         priming.beforeCheckpoint(null);
         var calls = Platform.graph().calls().subList(before, Platform.graph().calls().size());
         assertThat(calls).extracting(Call::method, Call::endpoint).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("GET", "secondary_receivers"));
+                org.assertj.core.groups.Tuple.tuple("GET", "me"));
     }
 
     @Test
     void primingThatFailsDoesNotStopTheFunction() {
         Platform.storage().down();
-        Platform.graph().failNext("secondary_receivers", 400, 190, false);
+        Platform.graph().failNext("me", 400, 190, false);
         try {
             priming.beforeCheckpoint(null);
         } finally {

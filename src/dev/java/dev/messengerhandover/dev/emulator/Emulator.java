@@ -49,7 +49,7 @@ public class Emulator {
 
     public Emulator(MessengerConfig messenger, EmulatorConfig config) {
         this.page = new EmulatedPage(config.pageId(), messenger.pageAccessToken(), messenger.appId(),
-                messenger.pageInboxAppId(), config.idleAfter(), System::currentTimeMillis);
+                messenger.pageInboxAppId(), config.mode(), System::currentTimeMillis);
         this.webhook = config.webhookUrl();
         this.signer = new SignatureVerifier(messenger.appSecret());
     }

@@ -1,8 +1,8 @@
 package dev.messengerhandover.dev.emulator;
 
 import java.net.URI;
-import java.time.Duration;
 
+import dev.messengerhandover.dev.platform.MessengerPlatform;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,7 +21,10 @@ public interface EmulatorConfig {
     @WithDefault("100000000000001")
     String pageId();
 
-    /** Inactivity after which a thread has no owner any more (Messenger: 24 hours). */
-    @WithDefault("24H")
-    Duration idleAfter();
+    /**
+     * How the emulated Page routes conversations: {@code routing} (Conversation Routing, the bot is the default app)
+     * or {@code default-behaviour} (no default app). The page can switch it.
+     */
+    @WithDefault("routing")
+    MessengerPlatform.Mode mode();
 }

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.messengerhandover.dev.platform.MessengerPlatform;
+import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
+import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +27,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The emulated platform's own HTTP server: the page at {@code /emulator}, its actions under {@code /emulator/api}, and
- * Graph under {@code /emulator/graph/{version}/me/...}.
+ * Graph under {@code /emulator/graph/{version}/{me or page id}/...}.
  *
  * <p>Not a JAX-RS resource of the function, on purpose: in dev mode the function runs behind Quarkus's Lambda mock
  * event server, which hands it one request at a time, as Lambda does. A Graph call made while handling a delivery
@@ -58,8 +61,7 @@ public class EmulatorServer {
         router.get("/emulator/api/changes").handler(this::changes);
 
         router.post("/emulator/api/users").handler(ctx -> {
-            var name = body(ctx).path("name").asText("").strip();
-            var psid = emulator.page().addUser(name.isEmpty() ? "Messenger user" : name);
+            var psid = emulator.page().addUser(body(ctx).path("name").asText(""));
             emulator.changed();
             send(ctx, 200, json.createObjectNode().put("psid", psid));
         });
@@ -74,12 +76,36 @@ public class EmulatorServer {
         });
         router.post("/emulator/api/inbox/:psid/replies").handler(ctx -> act(ctx,
                 () -> emulator.page().agentReplies(ctx.pathParam("psid"), text(ctx, "text"))));
+        // Done as a pass back (a webhook to the bot) or as a release (the thread is idle, no webhook).
         router.post("/emulator/api/inbox/:psid/done").handler(ctx -> act(ctx,
-                () -> emulator.page().agentDone(ctx.pathParam("psid"))));
+                () -> emulator.page().agentDone(ctx.pathParam("psid"),
+                        "release".equals(text(ctx, "how")) ? Done.RELEASE : Done.PASS_BACK)));
         router.post("/emulator/api/inbox/:psid/move-to-inbox").handler(ctx -> act(ctx,
                 () -> emulator.page().moveToInbox(ctx.pathParam("psid"))));
 
-        router.routeWithRegex("/emulator/graph/v[0-9.]+/me/([a-z_]+)").handler(this::graph);
+        router.post("/emulator/api/mode").handler(ctx -> {
+            var mode = text(ctx, "mode");
+            if (!"routing".equals(mode) && !"default-behaviour".equals(mode)) {
+                send(ctx, 400, json.createObjectNode().put("error", "mode is routing or default-behaviour"));
+                return;
+            }
+            emulator.page().mode("routing".equals(mode) ? Mode.ROUTING : Mode.DEFAULT_BEHAVIOUR);
+            emulator.changed();
+            send(ctx, 200, emulator.page().snapshot());
+        });
+        // The clock: jump forward (control expires after 24 h, the messaging window closes).
+        router.post("/emulator/api/clock").handler(ctx -> {
+            long minutes = body(ctx).path("minutes").asLong(0);
+            if (minutes <= 0 || minutes > 7 * 24 * 60) {
+                send(ctx, 400, json.createObjectNode().put("error", "minutes: 1 to 10080"));
+                return;
+            }
+            emulator.page().advance(java.time.Duration.ofMinutes(minutes));
+            emulator.changed();
+            send(ctx, 200, json.createObjectNode().put("now", emulator.page().now()));
+        });
+
+        router.routeWithRegex("/emulator/graph/v[0-9.]+/([0-9a-z_]+)(?:/([a-z_]+))?").handler(this::graph);
         router.route().last().handler(ctx -> send(ctx, 404, json.createObjectNode().put("error", "not found")));
 
         var listening = new java.util.concurrent.CompletableFuture<HttpServer>();
@@ -108,7 +134,8 @@ public class EmulatorServer {
 
     /** Graph as the function calls it; the token as a bearer header or an {@code access_token} parameter. */
     private void graph(RoutingContext ctx) {
-        var endpoint = ctx.pathParam("param0");
+        var node = ctx.pathParam("param0");
+        var edge = ctx.pathParam("param1");
         var authorization = ctx.request().getHeader("Authorization");
         var token = authorization != null && authorization.startsWith("Bearer ")
                 ? authorization.substring("Bearer ".length())
@@ -119,15 +146,18 @@ public class EmulatorServer {
                 var raw = ctx.body().asString();
                 body = raw == null || raw.isBlank() ? json.createObjectNode() : json.readTree(raw);
             } catch (IOException notJson) {
-                var refused = EmulatedPage.graphError(100, 0, "(#100) The request body is not valid JSON");
+                var refused = MessengerPlatform.graphError(100, 0, "(#100) The request body is not valid JSON");
                 send(ctx, refused.status(), refused.body());
                 return;
             }
         }
         var method = ctx.request().method().name();
-        var recipient = ctx.request().getParam("recipient");
+        var query = new java.util.HashMap<String, String>();
+        ctx.queryParams().forEach(e -> query.put(e.getKey(), e.getValue()));
+        query.remove("access_token");
         JsonNode request = body;
-        act(ctx, () -> emulator.page().graph(method, endpoint, token, request, recipient));
+        act(ctx, () -> emulator.page().graph(method, node, edge == null || edge.isEmpty() ? null : edge, token,
+                request, query));
     }
 
     /** Server-sent events: the state's version, once now and once per change. The page falls back to polling. */

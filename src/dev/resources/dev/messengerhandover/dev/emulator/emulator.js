@@ -6,8 +6,10 @@
   let state = null;
   let user = null;          // psid chatting in the user pane
   let folder = 'done';      // Page Inbox folder shown
-  let selected = null;      // psid open in the Page Inbox
+  let selected = null;      // psid open in the Page Inbox: only ever what the agent chose, or where it went
+  let busy = false;         // an Inbox action is in flight: its buttons wait for it
   let lastNotified = new Set();
+  let followNote = '';      // where the selected conversation went after an action
 
   const post = async (path, body) => {
     const res = await fetch(api + path, {
@@ -28,6 +30,7 @@
   const el = (tag, attrs, ...children) => {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (k.startsWith('aria-')) { node.setAttribute(k, String(v)); return; } // aria states are "true"/"false"
       if (v === null || v === undefined || v === false) return;
       if (k === 'class') node.className = v;
       else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
@@ -39,6 +42,7 @@
 
   const who = { user: 'You', bot: 'Bot', agent: 'Page (agent)', system: '' };
   const time = (ms) => new Date(ms).toLocaleTimeString();
+  const dateTime = (ms) => new Date(ms).toLocaleString();
 
   function line(m, viewer) {
     if (m.from === 'system') return el('li', { class: 'msg system' }, m.text);
@@ -74,64 +78,82 @@
     const inDone = state.conversations.filter((c) => c.folder === 'done');
     $('inbox-count').textContent = inInbox.length;
     $('done-count').textContent = inDone.length;
-    $('folder-inbox').setAttribute('aria-selected', folder === 'inbox');
-    $('folder-done').setAttribute('aria-selected', folder === 'done');
 
-    const notified = state.conversations.filter((c) => c.notified);
+    // The conversation the agent has open is theirs to read: no banner for it, and it is read.
+    const c0 = conversation(selected);
+    if (c0 && c0.notified && c0.folder === folder) post('/inbox/' + c0.psid + '/open').catch(() => {});
+    const notified = state.conversations.filter((c) => c.notified && c.psid !== selected);
     const note = $('notification');
     if (notified.length) {
       note.hidden = false;
       note.textContent = (notified.length === 1 ? 'New conversation needs a person: '
         : notified.length + ' conversations need a person: ') + notified.map((c) => c.name).join(', ');
       const fresh = notified.filter((c) => !lastNotified.has(c.psid));
-      if (fresh.length && folder !== 'inbox') { folder = 'inbox'; return renderInbox(); }
+      if (fresh.length && folder !== 'inbox' && !selected) folder = 'inbox';
     } else {
       note.hidden = true;
       note.textContent = '';
     }
     lastNotified = new Set(notified.map((c) => c.psid));
 
+    // Never switch the agent to a conversation they did not choose: if theirs moved folder, follow it there.
+    const c = conversation(selected);
+    if (c && c.folder !== folder) folder = c.folder;
+    $('folder-inbox').setAttribute('aria-selected', folder === 'inbox');
+    $('folder-done').setAttribute('aria-selected', folder === 'done');
     const shown = folder === 'inbox' ? inInbox : inDone;
-    if (!shown.some((c) => c.psid === selected)) selected = shown.length ? shown[0].psid : null;
     const list = $('conversation-list');
-    list.replaceChildren(...(shown.length ? shown.map((c) => {
-      const last = c.messages.filter((m) => m.from !== 'system').slice(-1)[0];
+    list.replaceChildren(...(shown.length ? shown.map((x) => {
+      const last = x.messages.filter((m) => m.from !== 'system').slice(-1)[0];
       return el('li', {
-        tabindex: 0, role: 'option', 'data-psid': c.psid, 'aria-selected': c.psid === selected,
-        class: c.notified ? 'unread' : '', onclick: () => open(c.psid),
-        onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(c.psid); } },
-      }, el('span', { class: 'name' }, c.name), el('span', { class: 'preview' }, last ? last.text : ''));
+        tabindex: 0, role: 'option', 'data-psid': x.psid, 'aria-selected': x.psid === selected,
+        class: x.notified ? 'unread' : '', onclick: () => open(x.psid),
+        onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(x.psid); } },
+      }, el('span', { class: 'name' }, x.name), el('span', { class: 'preview' }, last ? last.text : ''));
     }) : [el('li', { class: 'empty' }, folder === 'inbox' ? 'Nothing needs a person.' : 'No conversations yet.')]));
 
-    const c = conversation(selected);
     const head = $('thread-head');
     if (!c) {
       head.replaceChildren('Select a conversation');
       $('inbox-log').replaceChildren();
     } else {
-      const role = { bot: 'Bot has control', inbox: 'Page Inbox has control', idle: 'Idle: no app has control', other: 'Another app has control' }[c.role];
-      head.replaceChildren(el('strong', {}, c.name), ' · ', el('span', { class: 'badge ' + c.role, id: 'owner-badge' }, role));
+      const expires = c.owner && c.expiresAt ? ' · control expires ' + dateTime(c.expiresAt) : '';
+      const role = { bot: 'Bot has control', inbox: 'Page Inbox has control', idle: 'Idle: no app has control',
+        other: 'Another app has control' }[c.role];
+      head.replaceChildren(el('strong', {}, c.name), ' · ', el('span', { class: 'badge ' + c.role, id: 'owner-badge' },
+        role), expires, followNote ? el('span', { class: 'follow', id: 'follow-note' }, ' · ' + followNote) : '');
       $('inbox-log').replaceChildren(...c.messages.map((m) => line(m, 'inbox')));
       $('inbox-log').scrollTop = $('inbox-log').scrollHeight;
     }
-    const owns = c && c.role === 'inbox';
-    $('agent-input').disabled = !owns;
-    $('agent-send').disabled = !owns;
-    $('agent-input').placeholder = owns ? 'Reply as the Page…' : 'The bot has this conversation: move it to Inbox to reply';
-    $('done-button').disabled = !c || c.folder !== 'inbox';
-    $('move-to-inbox').disabled = !c || c.folder === 'inbox';
+    const routing = state.mode === 'routing';
+    // Where routing is configured an agent may answer any conversation (the Inbox takes it by answering).
+    const mayReply = c && (c.role === 'inbox' || (routing ? true : c.role === 'idle'));
+    $('agent-input').disabled = !mayReply || busy;
+    $('agent-send').disabled = !mayReply || busy;
+    $('agent-input').placeholder = mayReply ? 'Reply as the Page…'
+      : 'Another app has this conversation: move it to Inbox to reply';
+    $('done-pass').disabled = busy || !c || c.folder !== 'inbox';
+    $('done-release').disabled = busy || !c || c.folder !== 'inbox';
+    $('move-to-inbox').disabled = busy || !c || c.folder === 'inbox';
+  }
+
+  function renderBar() {
+    $('page-facts').textContent = 'Page ' + state.pageId + ' · bot app ' + state.botAppId
+      + ' · Page Inbox app ' + state.inboxAppId + ' · control expires after '
+      + Math.round(state.controlLastsSeconds / 3600) + ' h without activity';
+    $('mode-select').value = state.mode;
+    $('clock').textContent = dateTime(state.now);
   }
 
   function renderTimeline() {
-    $('page-facts').textContent = 'Page ' + state.pageId + ' · bot (Primary Receiver) app ' + state.primaryAppId
-      + ' · Page Inbox app ' + state.inboxAppId + ' · idle after ' + Math.round(state.idleAfterSeconds / 3600) + ' h';
     const items = state.timeline.slice().reverse().map((t) => {
-      const status = t.kind === 'inbox' ? '' : t.status === 0 ? 'sending…'
+      const status = t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
         : t.status < 0 ? 'unreachable' : String(t.status);
       const good = t.status === 200;
       return el('li', { 'data-kind': t.kind },
-        el('span', { class: 'kind ' + t.kind }, t.kind), ' ', time(t.at), ' ', t.title, ' ',
-        status ? el('span', { class: 'status ' + (good ? 'ok' : 'bad') }, status + (t.millis !== undefined ? ' · ' + t.millis + ' ms' : '')) : '',
+        el('span', { class: 'kind ' + t.kind }, t.kind), ' ', time(t.at), ' ', el('span', { class: 'title' }, t.title),
+        ' ', status ? el('span', { class: 'status ' + (good ? 'ok' : 'bad') },
+          status + (t.millis !== undefined ? ' · ' + t.millis + ' ms' : '')) : '',
         t.detail ? el('details', {}, el('summary', {}, 'JSON'), el('pre', {}, JSON.stringify(t.detail, null, 2))) : '');
     });
     $('timeline').replaceChildren(...items);
@@ -140,6 +162,7 @@
   function render() {
     if (!state) return;
     if (!conversation(user) && state.conversations.length) user = state.conversations[0].psid;
+    renderBar();
     renderUser();
     renderInbox();
     renderTimeline();
@@ -161,9 +184,31 @@
     await refresh();
   };
 
+  /** An Inbox action on the conversation the agent has open: its buttons wait until it is done. */
+  const inboxAct = async (psid, fn, note) => {
+    if (busy || !psid) return;
+    busy = true;
+    followNote = '';
+    render();
+    try {
+      await act(fn, 'agent-error');
+      if (note) followNote = note(conversation(psid));
+    } finally {
+      busy = false;
+      render();
+    }
+  };
+
   const say = (text, payload) => act(() => post('/users/' + user + '/messages', payload ? { text, payload } : { text }));
   const tap = (b) => act(() => post('/users/' + user + '/postbacks', { title: b.title, payload: b.payload }));
-  const open = (psid) => { selected = psid; act(() => post('/inbox/' + psid + '/open')); };
+  const open = (psid) => { selected = psid; followNote = ''; act(() => post('/inbox/' + psid + '/open')); };
+  const wentTo = (c) => c ? 'moved to ' + (c.folder === 'done' ? 'Done' : 'Inbox') + ', '
+    + { bot: 'the bot has it', idle: 'idle: the bot answers it next', inbox: 'the Page Inbox has it',
+      other: 'another app has it' }[c.role] : '';
+  const done = (how) => {
+    const psid = selected; // the conversation the agent was looking at, whatever happens meanwhile
+    inboxAct(psid, () => post('/inbox/' + psid + '/done', { how }), wentTo);
+  };
 
   $('user-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -177,22 +222,29 @@
     e.preventDefault();
     const input = $('agent-input');
     const text = input.value.trim();
-    if (!text || !selected) return;
+    const psid = selected;
+    if (!text || !psid) return;
     input.value = '';
-    act(() => post('/inbox/' + selected + '/replies', { text }), 'agent-error');
+    inboxAct(psid, () => post('/inbox/' + psid + '/replies', { text }));
   });
-  $('done-button').addEventListener('click', () => act(() => post('/inbox/' + selected + '/done'), 'agent-error'));
-  $('move-to-inbox').addEventListener('click', () => { const psid = selected; folder = 'inbox'; selected = psid;
-    act(() => post('/inbox/' + psid + '/move-to-inbox'), 'agent-error'); });
+  $('done-pass').addEventListener('click', () => done('pass'));
+  $('done-release').addEventListener('click', () => done('release'));
+  $('move-to-inbox').addEventListener('click', () => {
+    const psid = selected;
+    inboxAct(psid, () => post('/inbox/' + psid + '/move-to-inbox'), wentTo);
+  });
   $('user-select').addEventListener('change', (e) => { user = e.target.value; render(); });
   $('new-user').addEventListener('click', () => act(async () => {
-    const names = ['Sam', 'Noor', 'Lena', 'Kofi', 'Mia', 'Ravi', 'Yuki'];
-    const created = await post('/users', { name: names[state.conversations.length % names.length] });
+    const created = await post('/users', {});
     user = created.psid;
   }));
+  $('mode-select').addEventListener('change', (e) => act(() => post('/mode', { mode: e.target.value })));
+  document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click',
+    () => act(() => post('/clock', { minutes: Number(b.dataset.minutes) }))));
   document.querySelectorAll('.folders button').forEach((b) => b.addEventListener('click', () => {
     folder = b.dataset.folder;
-    selected = null;
+    selected = null; // the agent looks at a folder: nothing is opened for them
+    followNote = '';
     render();
   }));
 

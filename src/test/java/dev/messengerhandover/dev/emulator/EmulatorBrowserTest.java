@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -33,8 +34,9 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The seed's flow in a real browser (headless Chromium from the system's packages): a user asks for a person, the
- * conversation lands in the Page Inbox with a notification, the agent answers and clicks Done, the bot welcomes the
- * user back and the conversation is in Done again. Skipped where Chromium is not installed, unless
+ * conversation lands in the Page Inbox with a notification, the agent answers and clicks Done, by passing back (the
+ * bot welcomes the user back) or by releasing (the bot answers the next message), and the Inbox pane follows the
+ * conversation to Done; two quick clicks on Done close one conversation only. Skipped where Chromium is not installed, unless
  * {@code -Dbrowser.required=true} (CI sets it).
  */
 @QuarkusTest
@@ -74,18 +76,11 @@ class EmulatorBrowserTest {
 
     @Test
     void userToBotToInboxToDoneAndBack() throws IOException {
-        browser.get(EmulatedPlatform.url() + "/emulator");
-        wait.until(d -> !d.findElements(By.cssSelector("#user-select option")).isEmpty());
-        // Our own user, whatever other tests left on the emulated Page.
-        click(By.id("new-user"));
-        var previous = browser.findElements(By.cssSelector("#user-select option")).size();
-        wait.until(d -> d.findElements(By.cssSelector("#user-select option")).size() >= previous);
-        var psid = wait.until(d -> {
-            var value = d.findElement(By.id("user-select")).getAttribute("value");
-            var label = d.findElement(By.cssSelector("#user-select option:checked")).getText();
-            return d.findElements(By.cssSelector("#chat-log li")).isEmpty() && !label.startsWith("Alex") ? value : null;
-        });
-        var name = browser.findElement(By.cssSelector("#user-select option:checked")).getText().split(" ")[0];
+        var psid = newUserInTheBrowser();
+        String name = wait.until(d -> d.findElement(By.cssSelector("#user-select option:checked")).getText())
+                .split(" ")[0];
+        String mode = wait.until(d -> d.findElement(By.id("mode-select")).getAttribute("value"));
+        assertThat(mode).isEqualTo("routing");
 
         // The user greets the Page; the bot answers with a "Talk to a person" quick reply.
         browser.findElement(By.id("user-input")).sendKeys("hi", Keys.ENTER);
@@ -99,6 +94,8 @@ class EmulatorBrowserTest {
         wait.until(d -> "true".equals(d.findElement(By.id("folder-inbox")).getAttribute("aria-selected")));
         click(By.cssSelector("#conversation-list li[data-psid='" + psid + "']"));
         wait.until(textIn("#owner-badge", "Page Inbox has control"));
+        // Open, it is read: no banner for the conversation the agent is looking at.
+        wait.until(d -> !d.findElement(By.id("notification")).getText().contains(name));
         // The agent sees the whole history, including what the user said to the bot.
         wait.until(textIn("#inbox-log li[data-from=user]", "hi"));
         assertThat(texts("#inbox-log li[data-from=bot]")).anyMatch(t -> t.contains("assistant"));
@@ -108,13 +105,15 @@ class EmulatorBrowserTest {
                 Keys.ENTER);
         wait.until(textIn("#chat-log li[data-from=agent]", "Jo from the team"));
 
-        // Done: control goes back to the bot, which welcomes the user back; the conversation is in Done.
-        click(By.id("done-button"));
+        // Done, passing back: the bot welcomes the user back; the Inbox pane follows the conversation to Done.
+        click(By.id("done-pass"));
         wait.until(textIn("#chat-log li[data-from=bot]", "Thanks for your patience"));
-        click(By.id("folder-done"));
-        wait.until(d -> !d.findElements(By.cssSelector("#conversation-list li[data-psid='" + psid + "']")).isEmpty());
-        click(By.cssSelector("#conversation-list li[data-psid='" + psid + "']"));
+        wait.until(d -> "true".equals(d.findElement(By.id("folder-done")).getAttribute("aria-selected")));
+        wait.until(textIn("#follow-note", "moved to Done"));
         wait.until(textIn("#owner-badge", "Bot has control"));
+        String open = wait.until(d -> d.findElement(By.cssSelector("#conversation-list li[aria-selected=true]"))
+                .getAttribute("data-psid"));
+        assertThat(open).as("the conversation the agent had open").isEqualTo(psid);
         assertThat(texts("#timeline li[data-kind=webhook]")).isNotEmpty();
 
         var shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
@@ -125,6 +124,72 @@ class EmulatorBrowserTest {
             Files.copy(shot, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
         }
         assertThat(new File(artefact.toString())).isNotEmpty();
+    }
+
+    @Test
+    void doneAsAReleaseTheBotAnswersTheNextMessageWithoutWelcomeBack() {
+        var psid = handedOverInTheBrowser();
+        click(By.cssSelector("#conversation-list li[data-psid='" + psid + "']"));
+        wait.until(textIn("#owner-badge", "Page Inbox has control"));
+        click(By.id("done-release"));
+        wait.until(textIn("#follow-note", "idle"));
+        wait.until(textIn("#owner-badge", "Idle"));
+
+        browser.findElement(By.id("user-input")).sendKeys("and your opening hours?", Keys.ENTER);
+        wait.until(textIn("#chat-log li[data-from=bot]", "We're open"));
+        assertThat(texts("#chat-log li[data-from=bot]")).noneMatch(t -> t.contains("Thanks for your patience"));
+    }
+
+    /** Two clicks on Done 200 ms apart close the conversation the agent was looking at, and nothing else. */
+    @Test
+    void aSecondClickOnDoneNeverClosesTheNextConversation() {
+        var waiting = handedOverInTheBrowser();
+        var looked = handedOverInTheBrowser();
+        click(By.id("folder-inbox"));
+        click(By.cssSelector("#conversation-list li[data-psid='" + looked + "']"));
+        wait.until(textIn("#owner-badge", "Page Inbox has control"));
+
+        ((JavascriptExecutor) browser).executeScript("const b = document.getElementById('done-pass');"
+                + " b.click(); setTimeout(() => b.click(), 200);");
+        wait.until(d -> EmulatorFlowTest.texts(EmulatedPlatform.conversation(looked), "bot").stream()
+                .anyMatch(t -> t.contains("Thanks for your patience")));
+        sleep(1500); // anything the second click could have started has happened by now
+
+        var waitingNow = EmulatedPlatform.conversation(waiting);
+        assertThat(waitingNow.path("folder").asText()).as("the other user is still waiting").isEqualTo("inbox");
+        assertThat(waitingNow.path("role").asText()).isEqualTo("inbox");
+        assertThat(EmulatorFlowTest.texts(waitingNow, "bot")).noneMatch(t -> t.contains("Thanks for your patience"));
+        assertThat(EmulatorFlowTest.texts(EmulatedPlatform.conversation(looked), "bot"))
+                .filteredOn(t -> t.contains("Thanks for your patience")).hasSize(1);
+    }
+
+    /** A user of this test's own, whatever other tests left on the emulated Page; returns its id. */
+    private String newUserInTheBrowser() {
+        browser.get(EmulatedPlatform.url() + "/emulator");
+        wait.until(d -> !d.findElements(By.cssSelector("#user-select option")).isEmpty());
+        var before = wait.until(d -> d.findElements(By.cssSelector("#user-select option")).stream()
+                .map(o -> o.getAttribute("value")).toList());
+        click(By.id("new-user"));
+        return wait.until(d -> {
+            var value = d.findElement(By.id("user-select")).getAttribute("value");
+            return !before.contains(value) && d.findElements(By.cssSelector("#chat-log li")).isEmpty() ? value : null;
+        });
+    }
+
+    private String handedOverInTheBrowser() {
+        var psid = newUserInTheBrowser();
+        browser.findElement(By.id("user-input")).sendKeys("I want to talk to a person", Keys.ENTER);
+        wait.until(textIn("#chat-log li[data-from=bot]", "handing you over"));
+        wait.until(d -> "inbox".equals(EmulatedPlatform.conversation(psid).path("role").asText()));
+        return psid;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void click(By by) {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,11 @@ class EmulatorFlowTest {
     static final String BOT = Platform.APP_ID;
     static final String INBOX = "263902037430900";
 
+    @AfterEach
+    void routingAgain() {
+        mode("routing");
+    }
+
     @Test
     void botInboxDoneBot() {
         var psid = addUser("Alex");
@@ -48,12 +54,13 @@ class EmulatorFlowTest {
         assertThat(c.path("folder").asText()).isEqualTo("inbox");
         assertThat(c.path("notified").asBoolean()).isTrue();
         assertThat(texts(c, "bot")).anyMatch(t -> t.contains("handing you over"));
+        assertThat(graphCalls(psid)).as("the notice carries the pass").doesNotContain("POST pass_thread_control");
 
         agent(psid, "replies", Map.of("text", "Hi Alex, Jo here. What can I do?")).then().statusCode(200);
         userSays(psid, "my parcel is late");
         eventually(psid, lastLine("user", "parcel"), "the user's message in the Inbox");
 
-        agent(psid, "done", null).then().statusCode(200);
+        agent(psid, "done", Map.of("how", "pass")).then().statusCode(200);
         c = eventually(psid, lastLine("bot", "Thanks for your patience"), "the welcome back");
         assertThat(c.path("role").asText()).isEqualTo("bot");
         assertThat(c.path("folder").asText()).isEqualTo("done");
@@ -61,10 +68,9 @@ class EmulatorFlowTest {
         assertThat(texts(c, "bot")).hasSize(3);
 
         // What the function stored: the bot owns the thread again, the agent's reply is in its transcript.
-        var stored = given().header("X-Api-Key", Platform.ADMIN_KEY)
-                .get("/threads/{page}/{user}", state().path("pageId").asText(), psid).then().statusCode(200);
-        assertThat((String) stored.extract().path("owner.appId")).isEqualTo(BOT);
-        assertThat(stored.extract().jsonPath().getList("transcript.text", String.class))
+        var stored = stored(psid);
+        assertThat(stored.getString("owner.appId")).isEqualTo(BOT);
+        assertThat(stored.getList("transcript.text", String.class))
                 .contains("my parcel is late", "Hi Alex, Jo here. What can I do?");
 
         // Every delivery was accepted (signature and body), every Graph call succeeded.
@@ -73,29 +79,115 @@ class EmulatorFlowTest {
     }
 
     @Test
-    void movingAConversationToInboxByHandIsGrantedByTheBot() {
+    void doneAsAReleaseTheBotAnswersTheNextMessageWithoutWelcomeBack() {
+        var psid = handedOver("Lena");
+        agent(psid, "done", Map.of("how", "release")).then().statusCode(200);
+        var c = EmulatedPlatform.conversation(psid);
+        assertThat(c.path("role").asText()).as("idle: nobody controls it").isEqualTo("idle");
+        assertThat(c.path("folder").asText()).isEqualTo("done");
+
+        userSays(psid, "and your opening hours?");
+        c = eventually(psid, lastLine("bot", "We're open"), "the bot's answer");
+        assertThat(texts(c, "bot")).noneMatch(t -> t.contains("Thanks for your patience"));
+        assertThat(stored(psid).getString("history[0].kind")).isEqualTo("released");
+    }
+
+    @Test
+    void anAgentsAnswerTakesTheConversationAndTheBotStaysSilent() {
+        var psid = addUser("Noor");
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "assistant"), "the greeting");
+
+        agent(psid, "replies", Map.of("text", "Hello Noor, can I help?")).then().statusCode(200);
+        eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the Inbox taking the conversation");
+        userSays(psid, "yes please, my order");
+        var c = eventually(psid, lastLine("user", "my order"), "the user's answer");
+        assertThat(texts(c, "bot")).hasSize(1);
+        eventuallyStored(psid, "page_inbox");
+    }
+
+    @Test
+    void movingAConversationToInboxTakesItTheBotFollows() {
         var psid = addUser("Sam");
         userSays(psid, "hello");
         eventually(psid, lastLine("bot", "assistant"), "the greeting");
 
         agent(psid, "move-to-inbox", null).then().statusCode(200);
 
-        var c = eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the bot passing the thread");
+        var c = eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the Inbox taking the thread");
         assertThat(c.path("folder").asText()).isEqualTo("inbox");
-        assertThat(graphCalls(psid)).contains("POST pass_thread_control");
+        eventuallyStored(psid, "page_inbox");
     }
 
     @Test
-    void theAgentCannotReplyWhileTheBotHasTheThread() {
-        var psid = addUser("Noor");
+    void inDefaultBehaviourTheFlowHoldsWithASeparatePassAndBothWaysOfDone() {
+        mode("default-behaviour");
+        var psid = handedOver("Kofi");
+        assertThat(graphCalls(psid)).contains("POST pass_thread_control");
+
+        userSays(psid, "hello? is someone there?");
+        var c = eventually(psid, lastLine("user", "someone there"), "the user's message");
+        sleepALittle();
+        assertThat(texts(EmulatedPlatform.conversation(psid), "bot")).as("silent while the Inbox has it")
+                .hasSize(2);
+        agent(psid, "done", Map.of("how", "pass")).then().statusCode(200);
+        eventually(psid, lastLine("bot", "Thanks for your patience"), "the welcome back");
+
+        var other = handedOver("Mia");
+        agent(other, "done", Map.of("how", "release")).then().statusCode(200);
+        userSays(other, "what about returns?");
+        c = eventually(other, lastLine("bot", "You can return"), "the answer after a release");
+        assertThat(graphCalls(other)).contains("GET thread_owner");
+    }
+
+    @Test
+    void afterADayWithoutActivityControlExpiresAndTheBotAnswers() {
+        var psid = handedOver("Ravi");
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("minutes", 1500))
+                .post("/emulator/api/clock").then().statusCode(200);
+        assertThat(EmulatedPlatform.conversation(psid).path("role").asText()).isEqualTo("idle");
+        userSays(psid, "hi again, refund?");
+        eventually(psid, lastLine("bot", "You can return"), "the answer after the expiry");
+        assertThat(stored(psid).getString("history[0].kind")).isEqualTo("expired");
+    }
+
+    private String handedOver(String name) {
+        var psid = addUser(name);
         userSays(psid, "hi");
         eventually(psid, lastLine("bot", "assistant"), "the greeting");
+        userTapsQuickReply(psid, "Talk to a person", "TALK_TO_PERSON");
+        eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the pass to the Page Inbox");
+        eventuallyStored(psid, "page_inbox");
+        return psid;
+    }
 
-        var refused = agent(psid, "replies", Map.of("text", "hello?"));
+    private static void mode(String mode) {
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("mode", mode))
+                .post("/emulator/api/mode").then().statusCode(200);
+        sleepALittle(); // the function asks for the routing again after 0.2 s in these tests
+    }
 
-        refused.then().statusCode(400);
-        assertThat((Integer) refused.path("error.code")).isEqualTo(10);
-        assertThat(texts(EmulatedPlatform.conversation(psid), "agent")).isEmpty();
+    private static void sleepALittle() {
+        try {
+            Thread.sleep(400);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static io.restassured.path.json.JsonPath stored(String psid) {
+        return given().header("X-Api-Key", Platform.ADMIN_KEY)
+                .get("/threads/{page}/{user}", state().path("pageId").asText(), psid).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /** The function's view, once its deliveries have been handled. */
+    private static void eventuallyStored(String psid, String role) {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (!role.equals(stored(psid).getString("owner.role"))) {
+            assertThat(System.nanoTime()).as("stored role of %s", psid).isLessThan(end);
+            sleepALittle();
+        }
     }
 
     @Test
@@ -111,7 +203,10 @@ class EmulatorFlowTest {
                 .post(graph + "/messages").then().statusCode(400).body("error.code", org.hamcrest.Matchers.is(100));
         given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).queryParam("recipient", psid)
                 .get(graph + "/thread_owner").then().statusCode(200)
-                .body("data[0].thread_owner.app_id", org.hamcrest.Matchers.is(BOT));
+                .body("data", org.hamcrest.Matchers.empty()); // nobody wrote yet: idle
+        given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).queryParam("fields",
+                "messaging_feature_status").get(graph).then().statusCode(200)
+                .body("messaging_feature_status.hop_v2", org.hamcrest.Matchers.is(true));
         given().header("Authorization", "Bearer " + Platform.PAGE_TOKEN).contentType("application/json")
                 .body("{\"recipient\":{\"id\":\"" + psid + "\"},\"target_app_id\":\"42\"}")
                 .post(graph + "/pass_thread_control").then().statusCode(400)
@@ -134,7 +229,7 @@ class EmulatorFlowTest {
         var out = new ArrayList<JsonNode>();
         state().path("timeline").forEach(t -> {
             var kind = t.path("kind").asText();
-            if (!kind.equals("inbox") && t.toString().contains(psid)) {
+            if ((kind.equals("webhook") || kind.equals("graph")) && t.toString().contains(psid)) {
                 out.add(t);
             }
         });
