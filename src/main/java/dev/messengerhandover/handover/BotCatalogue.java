@@ -3,18 +3,25 @@ package dev.messengerhandover.handover;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The bot's answers: a greeting, FAQ entries matched on keywords, and the fixed lines of the handoff. Read from a JSON
- * file a Page owner edits without touching code (default {@code bot-catalogue.json} on the class path).
+ * The bot's answers (a greeting, FAQ entries matched on keywords, the fixed lines of the handoff) and the languages,
+ * as ISO 639-1 codes, in which users may ask for a person in words. Read from a JSON file a Page owner edits without
+ * touching code (default {@code bot-catalogue.json} on the class path).
  */
 public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, String offerPerson,
-        String talkToPersonTitle, String handoffNotice, String handoffFailed, String welcomeBack) {
+        String talkToPersonTitle, String handoffNotice, String handoffFailed, String welcomeBack,
+        List<String> languages) {
+
+    /** Catalogues written before languages were declared were English. */
+    static final List<String> DEFAULT_LANGUAGES = List.of("en");
 
     /** An answer, the payloads that select it (postbacks, quick replies) and the keywords that match it in text. */
     public record Entry(String id, List<String> keywords, List<String> payloads, String answer) {
@@ -31,6 +38,17 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
 
     public BotCatalogue {
         faqs = List.copyOf(faqs);
+        languages = List.copyOf(new LinkedHashSet<>(languages));
+        if (languages.isEmpty()) {
+            throw new IllegalArgumentException("bot catalogue: \"languages\" is empty; leave it out for [\"en\"]");
+        }
+        for (String code : languages) {
+            if (!HumanIntentMatcher.languages().contains(code)) {
+                var known = String.join(", ", HumanIntentMatcher.languages());
+                throw new IllegalArgumentException("bot catalogue: \"languages\" has \"" + code
+                        + "\", not a language with a lexicon (known: " + known + ")");
+            }
+        }
     }
 
     /** The entry for a payload, else the first entry (greeting first, then FAQs in file order) a keyword matches. */
@@ -59,7 +77,21 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
         root.path("faqs").forEach(f -> faqs.add(entry(f)));
         return new BotCatalogue(entry(root.path("greeting")), faqs, required(root, "fallback"),
                 required(root, "offerPerson"), required(root, "talkToPersonTitle"), required(root, "handoffNotice"),
-                required(root, "handoffFailed"), required(root, "welcomeBack"));
+                required(root, "handoffFailed"), required(root, "welcomeBack"), languages(root.path("languages")));
+    }
+
+    private static List<String> languages(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return DEFAULT_LANGUAGES;
+        }
+        if (!node.isArray()) {
+            throw new IllegalArgumentException(
+                    "bot catalogue: \"languages\" must be a list of ISO 639-1 codes, e.g. [\"en\", \"fr\"]");
+        }
+        var codes = new ArrayList<String>();
+        // A code that is not text (a number, a list) is reported as written.
+        node.forEach(c -> codes.add(c.isTextual() ? c.asText().trim().toLowerCase(Locale.ROOT) : c.toString()));
+        return codes;
     }
 
     private static Entry entry(JsonNode node) {

@@ -8,18 +8,21 @@ import java.util.regex.Pattern;
 public final class Text {
 
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}']+");
+    // Phones type the typographic apostrophe: "don’t" and "quelqu’un" must read as "dont" and "quelquun".
+    private static final Pattern APOSTROPHES = Pattern.compile("['\u2019\u02BC]");
+    private static final Pattern NON_WORD = Pattern.compile("[^\\p{L}\\p{N}'\u2019\u02BC]+");
 
     private Text() {
     }
 
-    /** Lower case, accents off, punctuation to single spaces: what people type, made comparable. */
+    /** Lower case, accents off, apostrophes out, other punctuation to single spaces: made comparable. */
     public static String normalize(String s) {
         if (s == null) {
             return "";
         }
         var folded = MARKS.matcher(Normalizer.normalize(s, Normalizer.Form.NFD)).replaceAll("");
-        return NON_WORD.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll(" ").replace("'", "").trim();
+        var spaced = NON_WORD.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll(" ");
+        return APOSTROPHES.matcher(spaced).replaceAll("").trim();
     }
 
     /** At most {@code max} characters (an ellipsis marks a cut), never cutting a surrogate pair in half. */

@@ -30,7 +30,8 @@ public class ThreadControlProducer {
         var rules = new Rules(messenger.appId(), messenger.pageInboxAppId(), handover.handoffPayload(),
                 handover.fallbackLimit(), handover.welcomeBack(), handover.requestPolicy(), handover.nlpNames(),
                 handover.nlpConfidence());
-        return new ThreadControl(rules, catalogue(handover), new HumanIntentMatcher());
+        var catalogue = catalogue(handover);
+        return new ThreadControl(rules, catalogue, HumanIntentMatcher.forLanguages(catalogue.languages()));
     }
 
     private static BotCatalogue catalogue(HandoverConfig handover) {

@@ -7,6 +7,15 @@ import org.junit.jupiter.api.Test;
 class TextTest {
 
     @Test
+    void normalizeFoldsCaseAccentsPunctuationAndBothApostrophes() {
+        assertThat(Text.normalize("Je veux parler à quelqu'un… VITE!")).isEqualTo("je veux parler a quelquun vite");
+        assertThat(Text.normalize("I don’t want a bot")).isEqualTo("i dont want a bot");
+        assertThat(Text.normalize("  Ich möchte, bitte.  ")).isEqualTo("ich mochte bitte");
+        assertThat(Text.normalize(null)).isEmpty();
+        assertThat(Text.normalize("’ ' ?")).isEmpty();
+    }
+
+    @Test
     void clipKeepsShortTextAndCutsLongTextToAtMostTheLimit() {
         assertThat(Text.clip("hello", 5)).isEqualTo("hello");
         assertThat(Text.clip("hello", 4)).isEqualTo("hel…");
