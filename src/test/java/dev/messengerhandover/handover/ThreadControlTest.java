@@ -143,7 +143,7 @@ class ThreadControlTest {
 
     @Test
     void inDefaultBehaviourMessagingSaysNothingAndTheBotStaysSilentWhileTheInboxHoldsTheThread() {
-        var event = message(Channel.MESSAGING, "hello? anyone?");
+        var event = message(Channel.MESSAGING, "what are your opening hours?");
         var held = owned(INBOX);
         assertThat(control.needsOwnerCheck(held, event, DEFAULT_BEHAVIOUR)).isTrue();
         assertThat(control.needsOwnerCheck(held, event, ROUTING)).isFalse();
