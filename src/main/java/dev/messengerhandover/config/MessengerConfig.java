@@ -27,6 +27,6 @@ public interface MessengerConfig {
     String pageInboxAppId();
 
     /** Graph API version in every call path. */
-    @WithDefault("v23.0")
+    @WithDefault("v25.0")
     String graphApiVersion();
 }
