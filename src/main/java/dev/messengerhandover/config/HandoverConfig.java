@@ -19,6 +19,20 @@ public interface HandoverConfig {
     @WithDefault("false")
     boolean createTable();
 
+    /**
+     * A Secrets Manager secret (name or ARN) holding the Pages' JSON, as {@code messenger.pages} takes it: for more
+     * Pages than Lambda's 4 KB environment holds. Read once at start-up, again when Graph answers 190 for a Page.
+     */
+    Optional<String> pagesSecret();
+
+    /** Where the few calls to AWS services other than DynamoDB go. */
+    Aws aws();
+
+    interface Aws {
+        /** Secrets Manager's endpoint; unset: the region's. */
+        Optional<java.net.URI> secretsManagerEndpoint();
+    }
+
     /** Key of the operator API ({@code X-Api-Key}); unset turns the operator API off (404). */
     Optional<String> adminApiKey();
 

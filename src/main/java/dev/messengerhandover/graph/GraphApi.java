@@ -23,39 +23,45 @@ import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
 /**
- * The Graph API calls of the Page's default app, on the Page the token belongs to ({@code /me}). The token travels as a
- * bearer header so that it never appears in a URL or an access log. Use {@link GraphClient}, which adds retries.
+ * The Graph API calls of the Page's default app, on {@code /{version}/{node}}: the Page's id (or {@code me}, the Page
+ * the token belongs to). The token travels as a bearer header so that it never appears in a URL or an access log; the
+ * {@code appsecret_proof} is a query parameter, as Graph wants it. Use {@link GraphClient}, which adds retries.
  */
 @RegisterRestClient(configKey = "graph-api")
-@Path("/{version}/me")
+@Path("/{version}/{node}")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public interface GraphApi {
 
     @POST
     @Path("/messages")
-    SendResponse send(@PathParam("version") String version, @HeaderParam("Authorization") String bearer,
+    SendResponse send(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             SendRequest body);
 
     @POST
     @Path("/pass_thread_control")
-    SuccessResponse passThreadControl(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, PassRequest body);
+    SuccessResponse passThreadControl(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            PassRequest body);
 
     @POST
     @Path("/take_thread_control")
-    SuccessResponse takeThreadControl(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, ControlRequest body);
+    SuccessResponse takeThreadControl(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            ControlRequest body);
 
     @GET
     @Path("/thread_owner")
-    ThreadOwnerResponse threadOwner(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, @QueryParam("recipient") String psid);
+    ThreadOwnerResponse threadOwner(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            @QueryParam("recipient") String psid);
 
-    /** {@code GET /me?fields=messaging_feature_status}: the Page's routing, probed once per Page and instance. */
+    /** {@code GET /{node}?fields=messaging_feature_status}: the Page's routing, probed once per Page and instance. */
     @GET
-    FeatureStatusResponse featureStatus(@PathParam("version") String version,
-            @HeaderParam("Authorization") String bearer, @QueryParam("fields") String fields);
+    FeatureStatusResponse featureStatus(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            @QueryParam("fields") String fields);
 
     @ClientExceptionMapper
     static RuntimeException toGraphException(Response response) {

@@ -23,8 +23,9 @@ import dev.messengerhandover.retry.Backoff;
 import dev.messengerhandover.retry.Deadline;
 
 /**
- * The one way this function talks to Graph: the Page token, the API version, and retries of transient failures with
- * jittered exponential back-off that never outlive the delivery's {@link Deadline}.
+ * The one way this function talks to Graph: the Page's node, token and {@code appsecret_proof} ({@link PageAccess}), the
+ * API version, and retries of transient failures with jittered exponential back-off that never outlive the delivery's
+ * {@link Deadline}.
  */
 @ApplicationScoped
 public class GraphClient {
@@ -37,49 +38,53 @@ public class GraphClient {
 
     private final GraphApi api;
     private final String version;
-    private final String bearer;
 
     public GraphClient(@RestClient GraphApi api, MessengerConfig config) {
         this.api = api;
         this.version = config.graphApiVersion();
-        this.bearer = "Bearer " + config.pageAccessToken();
     }
 
     /** Send API answer to the user, with quick replies when given. Returns the message id. */
-    public String send(String psid, String text, List<QuickReply> quickReplies, Deadline deadline) {
+    public String send(PageAccess page, String psid, String text, List<QuickReply> quickReplies, Deadline deadline) {
         var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, quickReplies), null);
-        return call("messages", deadline, () -> api.send(version, bearer, body)).messageId();
+        return call("messages", deadline,
+                () -> api.send(version, page.node(), page.bearer(), page.appsecretProof(), body)).messageId();
     }
 
     /**
      * A message that passes the thread to {@code targetAppId} once it is sent ({@code thread_control}), where
      * Conversation Routing is configured: the hand-over notice and the pass in one round trip.
      */
-    public String sendAndPass(String psid, String text, String targetAppId, Deadline deadline) {
+    public String sendAndPass(PageAccess page, String psid, String text, String targetAppId, Deadline deadline) {
         var body = new SendRequest(new Recipient(psid), "RESPONSE", new OutgoingMessage(text, List.of()),
                 ThreadControlParam.pass(targetAppId));
-        return call("messages+pass", deadline, () -> api.send(version, bearer, body)).messageId();
+        return call("messages+pass", deadline,
+                () -> api.send(version, page.node(), page.bearer(), page.appsecretProof(), body)).messageId();
     }
 
-    public void passThreadControl(String psid, String targetAppId, String metadata, Deadline deadline) {
+    public void passThreadControl(PageAccess page, String psid, String targetAppId, String metadata,
+            Deadline deadline) {
         var body = new PassRequest(new Recipient(psid), targetAppId, metadata);
-        call("pass_thread_control", deadline, () -> api.passThreadControl(version, bearer, body));
+        call("pass_thread_control", deadline,
+                () -> api.passThreadControl(version, page.node(), page.bearer(), page.appsecretProof(), body));
     }
 
-    public void takeThreadControl(String psid, String metadata, Deadline deadline) {
+    public void takeThreadControl(PageAccess page, String psid, String metadata, Deadline deadline) {
         var body = new ControlRequest(new Recipient(psid), metadata);
-        call("take_thread_control", deadline, () -> api.takeThreadControl(version, bearer, body));
+        call("take_thread_control", deadline,
+                () -> api.takeThreadControl(version, page.node(), page.bearer(), page.appsecretProof(), body));
     }
 
     /** Who owns the thread now: idle, or an app with its control's expiration. */
-    public ThreadOwner threadOwner(String psid, Deadline deadline) {
-        return call("thread_owner", deadline, () -> api.threadOwner(version, bearer, psid)).owner();
+    public ThreadOwner threadOwner(PageAccess page, String psid, Deadline deadline) {
+        return call("thread_owner", deadline,
+                () -> api.threadOwner(version, page.node(), page.bearer(), page.appsecretProof(), psid)).owner();
     }
 
     /** The Page's messaging features: whether Conversation Routing is configured. */
-    public FeatureStatusResponse featureStatus(Deadline deadline) {
-        return call("messaging_feature_status", deadline,
-                () -> api.featureStatus(version, bearer, "messaging_feature_status"));
+    public FeatureStatusResponse featureStatus(PageAccess page, Deadline deadline) {
+        return call("messaging_feature_status", deadline, () -> api.featureStatus(version, page.node(),
+                page.bearer(), page.appsecretProof(), "messaging_feature_status"));
     }
 
     <T> T call(String what, Deadline deadline, Supplier<T> request) {

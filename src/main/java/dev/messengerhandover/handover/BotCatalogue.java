@@ -49,6 +49,21 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
                         + "\", not a language with a lexicon (known: " + known + ")");
             }
         }
+        if (talkToPersonTitle.length() > QUICK_REPLY_TITLE_LIMIT) {
+            throw new IllegalArgumentException("bot catalogue: \"talkToPersonTitle\" is a quick reply's title: at most "
+                    + QUICK_REPLY_TITLE_LIMIT + " characters");
+        }
+    }
+
+    /** The Send API cuts a quick reply's title at 20 characters; Graph refuses longer ones. */
+    public static final int QUICK_REPLY_TITLE_LIMIT = 20;
+
+    /** The longest text the bot may send: each account checks it against its platform's limit at start-up. */
+    public String longestText() {
+        var texts = new ArrayList<String>(List.of(greeting.answer(), fallback, offerPerson, handoffNotice,
+                handoffFailed, welcomeBack));
+        faqs.forEach(f -> texts.add(f.answer()));
+        return texts.stream().max(java.util.Comparator.comparingInt(String::length)).orElse("");
     }
 
     /** The entry for a payload, else the first entry (greeting first, then FAQs in file order) a keyword matches. */

@@ -10,14 +10,19 @@ import dev.messengerhandover.handover.event.WebhookEvent;
 import dev.messengerhandover.handover.event.WebhookEvent.AppRoles;
 import dev.messengerhandover.handover.event.WebhookEvent.DeliveryReceipt;
 import dev.messengerhandover.handover.event.WebhookEvent.Message;
+import dev.messengerhandover.handover.event.WebhookEvent.MessageDeleted;
 import dev.messengerhandover.handover.event.WebhookEvent.Optin;
 import dev.messengerhandover.handover.event.WebhookEvent.PassThreadControl;
 import dev.messengerhandover.handover.event.WebhookEvent.Postback;
+import dev.messengerhandover.handover.event.WebhookEvent.Reaction;
 import dev.messengerhandover.handover.event.WebhookEvent.Read;
 import dev.messengerhandover.handover.event.WebhookEvent.Referral;
 import dev.messengerhandover.handover.event.WebhookEvent.RequestThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.StoryMention;
+import dev.messengerhandover.handover.event.WebhookEvent.StoryReply;
 import dev.messengerhandover.handover.event.WebhookEvent.TakeThreadControl;
 import dev.messengerhandover.handover.event.WebhookEvent.Unknown;
+import dev.messengerhandover.handover.event.WebhookEvent.UnsupportedMessage;
 
 /**
  * The bot's side of Conversation Routing, as one pure function of (stored thread, event, the Page's routing): no I/O,
@@ -76,6 +81,11 @@ public final class ThreadControl {
             case AppRoles a -> false;
             case Referral r -> false;
             case Optin o -> false;
+            case StoryReply r -> true;
+            case MessageDeleted d -> false;
+            case UnsupportedMessage u -> false;
+            case StoryMention m -> false;
+            case Reaction r -> false;
             case Unknown u -> false;
         };
     }
@@ -95,6 +105,14 @@ public final class ThreadControl {
             case AppRoles a -> Plan.nothing(state);
             case Referral r -> Plan.nothing(state);
             case Optin o -> Plan.nothing(state);
+            // Instagram: a reply to the account's story is something the user said, for the agent's context; the
+            // bot does not answer it (nor deletions, unsupported messages, mentions or reactions).
+            case StoryReply r -> new Plan(state.withLine(new Line(at, Speaker.USER, "[story reply] "
+                    + (r.text() == null ? "" : r.text()))), List.of(), true);
+            case MessageDeleted d -> Plan.nothing(state);
+            case UnsupportedMessage u -> Plan.nothing(state);
+            case StoryMention m -> Plan.nothing(state);
+            case Reaction r -> Plan.nothing(state);
             case Unknown u -> Plan.nothing(state);
         };
     }
@@ -128,6 +146,11 @@ public final class ThreadControl {
             case AppRoles a -> false;
             case Referral r -> false;
             case Optin o -> false;
+            case StoryReply r -> false;
+            case MessageDeleted d -> false;
+            case UnsupportedMessage u -> false;
+            case StoryMention m -> false;
+            case Reaction r -> false;
             case Unknown u -> false;
         };
     }

@@ -15,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.messengerhandover.account.Account;
+import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.event.Delivery;
@@ -24,7 +26,8 @@ import dev.messengerhandover.store.StorageException;
 
 /**
  * Handles every event of a delivery before returning (Lambda freezes the environment after the response). Events are
- * grouped per thread; a thread's events run in delivery order, different threads run concurrently, so a batch of 1000
+ * grouped per thread (an account's user: one delivery may hold entries of several Pages and Instagram accounts, each
+ * handled with its own token and settings; an entry of an account not served here is acknowledged and skipped); a thread's events run in delivery order, different threads run concurrently, so a batch of 1000
  * events for 200 users costs about as long as the busiest thread, not the sum.
  */
 @ApplicationScoped
@@ -33,11 +36,13 @@ public class DeliveryHandler {
     private static final Logger LOG = Logger.getLogger(DeliveryHandler.class);
 
     private final ThreadService threads;
+    private final Accounts accounts;
     private final HandoverConfig config;
     private volatile ExecutorService pool;
 
-    public DeliveryHandler(ThreadService threads, HandoverConfig config) {
+    public DeliveryHandler(ThreadService threads, Accounts accounts, HandoverConfig config) {
         this.threads = threads;
+        this.accounts = accounts;
         this.config = config;
     }
 
@@ -57,12 +62,17 @@ public class DeliveryHandler {
                 }
                 continue;
             }
-            perThread.computeIfAbsent(new ThreadKey(event.envelope().pageId(), userId), k -> new ArrayList<>())
-                    .add(event);
+            var account = accounts.forEntry(delivery.object(), event.envelope().pageId());
+            if (account.isEmpty()) {
+                continue; // an account this deployment does not serve: acknowledged, nothing stored
+            }
+            perThread.computeIfAbsent(new ThreadKey(account.get(), event.envelope().pageId(), userId),
+                    k -> new ArrayList<>()).add(event);
         }
         if (perThread.size() == 1) {
             var only = perThread.entrySet().iterator().next();
-            threads.apply(only.getKey().pageId(), only.getKey().userId(), only.getValue(), deadline);
+            threads.apply(only.getKey().account(), only.getKey().pageId(), only.getKey().userId(), only.getValue(),
+                    deadline);
         } else if (!perThread.isEmpty()) {
             runConcurrently(perThread, deadline);
         }
@@ -73,7 +83,8 @@ public class DeliveryHandler {
         var futures = new ArrayList<Future<?>>(perThread.size());
         var executor = pool();
         perThread.forEach((key, events) -> futures
-                .add(executor.submit(() -> threads.apply(key.pageId(), key.userId(), events, deadline))));
+                .add(executor.submit(() -> threads.apply(key.account(), key.pageId(), key.userId(), events,
+                        deadline))));
         RuntimeException first = null;
         // Wait for every thread, even after a failure: nothing may still run once we answer.
         for (var future : futures) {
@@ -116,7 +127,8 @@ public class DeliveryHandler {
         }
     }
 
-    record ThreadKey(String pageId, String userId) {
+    /** One thread: an account's user; {@code pageId} is the entry's id, which keys the thread's item. */
+    record ThreadKey(Account account, String pageId, String userId) {
     }
 
     private static final class Named implements ThreadFactory {

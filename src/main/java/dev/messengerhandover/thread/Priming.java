@@ -8,6 +8,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import org.jboss.logging.Logger;
 
+import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.store.ThreadStore;
 import io.quarkus.runtime.StartupEvent;
@@ -26,10 +27,12 @@ public class Priming implements Resource {
 
     private final ThreadStore store;
     private final RoutingModes routings;
+    private final Accounts accounts;
 
-    Priming(ThreadStore store, RoutingModes routings) {
+    Priming(ThreadStore store, RoutingModes routings, Accounts accounts) {
         this.store = store;
         this.routings = routings;
+        this.accounts = accounts;
     }
 
     void onStart(@Observes StartupEvent start, HandoverConfig config) {
@@ -58,7 +61,8 @@ public class Priming implements Resource {
             LOG.debugf("priming DynamoDB failed: %s", e.getClass().getSimpleName());
         }
         try {
-            routings.probe();
+            // One account is enough to load the client's path; the others' routings are asked on first use.
+            routings.probe(accounts.all().get(0));
         } catch (RuntimeException e) {
             LOG.debugf("priming Graph failed: %s", e.getClass().getSimpleName());
         }

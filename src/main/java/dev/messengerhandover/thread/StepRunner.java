@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.messengerhandover.account.Account;
+import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.graph.GraphClient;
 import dev.messengerhandover.graph.GraphException;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
@@ -29,64 +31,76 @@ public class StepRunner {
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
 
     private final GraphClient graph;
-    private final ThreadControl control;
+    private final Accounts accounts;
 
-    public StepRunner(GraphClient graph, ThreadControl control) {
+    public StepRunner(GraphClient graph, Accounts accounts) {
         this.graph = graph;
-        this.control = control;
+        this.accounts = accounts;
     }
 
-    /** The state once every step of {@code plan} ran, with what Graph confirmed of each. */
-    public ThreadState run(Plan plan, String userId, long at, Deadline deadline) {
+    /** The state once every step of {@code plan} ran for {@code account}, with what Graph confirmed of each. */
+    public ThreadState run(Account account, Plan plan, String userId, long at, Deadline deadline) {
         var state = plan.state();
         for (var step : plan.steps()) {
-            state = runStep(state, step, userId, at, deadline);
+            state = runStep(account, state, step, userId, at, deadline);
         }
         return state;
     }
 
-    private ThreadState runStep(ThreadState state, Step step, String userId, long at, Deadline deadline) {
+    private ThreadState runStep(Account account, ThreadState state, Step step, String userId, long at,
+            Deadline deadline) {
+        var control = account.control();
+        var page = account.access();
         try {
             return switch (step) {
-                case Step.Send send -> send(state, send, userId, at, deadline);
+                case Step.Send send -> send(account, state, send, userId, at, deadline);
                 case Step.SendAndPass handoff -> {
-                    graph.sendAndPass(userId, handoff.text(), handoff.targetAppId(), deadline);
+                    graph.sendAndPass(page, userId, handoff.text(), handoff.targetAppId(), deadline);
                     yield control.confirmed(state, handoff, at, null);
                 }
                 case Step.Pass pass -> {
-                    graph.passThreadControl(userId, pass.targetAppId(), pass.metadata(), deadline);
+                    graph.passThreadControl(page, userId, pass.targetAppId(), pass.metadata(), deadline);
                     yield control.confirmed(state, pass, at, null);
                 }
                 case Step.Take take -> {
-                    graph.takeThreadControl(userId, "reason=" + take.reason().wire(), deadline);
+                    graph.takeThreadControl(page, userId, "reason=" + take.reason().wire(), deadline);
                     yield control.confirmed(state, take, at, null);
                 }
                 case Step.LookupOwner lookup -> control.confirmed(state, lookup, at,
-                        answer(graph.threadOwner(userId, deadline)));
+                        answer(graph.threadOwner(page, userId, deadline)));
             };
         } catch (GraphException e) {
             var refusal = refusal(e);
             LOG.warnf("thread %s: graph refused %s (%s): %s", userId, step.call(), refusal, e.summary());
-            var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? ownerNow(userId, deadline) : null;
-            return run(control.refused(state, step, at, owner, refusal, e.summary()), userId, at, deadline);
+            var renewed = accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
+            if (renewed.isPresent()) {
+                // The Page's token was rotated, and the Pages secret has the new one: the same call, once more.
+                return runStep(renewed.get(), state, step, userId, at, deadline);
+            }
+            var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? ownerNow(account, userId, deadline)
+                    : null;
+            return run(account, control.refused(state, step, at, owner, refusal, e.summary()), userId, at, deadline);
         }
     }
 
     /** The one way a message goes out: the quick replies the rules asked for, then the line in the transcript. */
-    private ThreadState send(ThreadState state, Step.Send send, String userId, long at, Deadline deadline) {
+    private ThreadState send(Account account, ThreadState state, Step.Send send, String userId, long at,
+            Deadline deadline) {
+        var control = account.control();
         var replies = send.offerPerson()
                 ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(), control.rules().handoffPayload()))
                 : List.<QuickReply>of();
-        graph.send(userId, send.text(), replies, deadline);
+        graph.send(account.access(), userId, send.text(), replies, deadline);
         return control.confirmed(state, send, at, null);
     }
 
     /** {@code thread_owner}'s answer now, or {@code null} when Graph does not answer either. */
-    public OwnerAnswer ownerNow(String userId, Deadline deadline) {
+    public OwnerAnswer ownerNow(Account account, String userId, Deadline deadline) {
         try {
-            return answer(graph.threadOwner(userId, deadline));
+            return answer(graph.threadOwner(account.access(), userId, deadline));
         } catch (GraphException e) {
             LOG.warnf("thread %s: thread_owner unanswered: %s", userId, e.summary());
+            accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
             return null;
         }
     }

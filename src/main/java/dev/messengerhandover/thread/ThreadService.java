@@ -11,12 +11,12 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import dev.messengerhandover.account.Account;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.handover.Plan;
 import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Routing;
 import dev.messengerhandover.handover.Step;
-import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.handover.TransitionKind;
 import dev.messengerhandover.handover.event.WebhookEvent;
@@ -29,7 +29,7 @@ import dev.messengerhandover.store.ThreadStore;
 import io.quarkus.runtime.Startup;
 
 /**
- * Applies events to one thread: read it, let {@link ThreadControl} decide, run the steps ({@link StepRunner}), write
+ * Applies events to one thread: read it, let the account's {@code ThreadControl} decide, run the steps ({@link StepRunner}), write
  * what Graph confirmed. An event with Graph calls first claims the thread (a conditional write), so that a concurrent
  * or repeated delivery waits for it instead of passing twice; the final write records the event's key so that a
  * redelivery is a no-op. Steady state: one read and two writes for an answered message, one read and one write for a
@@ -43,7 +43,7 @@ public class ThreadService {
 
     private static final Logger LOG = Logger.getLogger(ThreadService.class);
     /** MDC fields this class sets on the pool thread while it applies a thread's events. */
-    private static final List<String> LOG_FIELDS = List.of("page", "user", "event", "channel", "outcome");
+    private static final List<String> LOG_FIELDS = List.of("account", "platform", "user", "event", "channel", "outcome");
     /** Messenger waits this long for an answer; a budget beyond it could never be used. */
     static final Duration MESSENGER_TIMEOUT = Duration.ofSeconds(20);
     /**
@@ -56,23 +56,19 @@ public class ThreadService {
 
     private final ThreadStore store;
     private final StepRunner steps;
-    private final ThreadControl control;
     private final RoutingModes routings;
     private final Clock clock;
     private final long claimMillis;
     private final ConfirmedResults confirmed = new ConfirmedResults();
 
     @Inject
-    public ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, RoutingModes routings,
-            HandoverConfig config) {
-        this(store, steps, control, routings, config.deliveryBudget(), Clock.systemUTC());
+    public ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverConfig config) {
+        this(store, steps, routings, config.deliveryBudget(), Clock.systemUTC());
     }
 
-    ThreadService(ThreadStore store, StepRunner steps, ThreadControl control, RoutingModes routings, Duration budget,
-            Clock clock) {
+    ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, Duration budget, Clock clock) {
         this.store = store;
         this.steps = steps;
-        this.control = control;
         this.routings = routings;
         this.clock = clock;
         this.claimMillis = claimFor(budget).toMillis();
@@ -90,33 +86,32 @@ public class ThreadService {
         return budget.plus(CLAIM_MARGIN);
     }
 
-    public ThreadControl control() {
-        return control;
-    }
-
     /**
-     * Applies the events of one thread, in order. Throws {@link StorageException} when the store fails and
-     * {@link ThreadBusyException} when the thread stays busy past the deadline.
+     * Applies the events of one thread of {@code account} ({@code pageId}: the entry's id, which keys the thread), in
+     * order. Throws {@link StorageException} when the store fails and {@link ThreadBusyException} when the thread
+     * stays busy past the deadline.
      */
-    public void apply(String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
+    public void apply(Account account, String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
         StoredThread known = null;
-        var routing = routings.of(pageId);
+        var routing = routings.of(account);
         // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
-        MDC.put("page", pageId);
+        MDC.put("account", pageId);
+        MDC.put("platform", account.kind().wire());
         MDC.put("user", userId);
         try {
             for (var event : events) {
                 MDC.put("event", event.kind());
                 MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
-                known = applyOne(known, pageId, userId, event, routing, deadline);
+                known = applyOne(account, known, pageId, userId, event, routing, deadline);
             }
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
         }
     }
 
-    private StoredThread applyOne(StoredThread known, String pageId, String userId, WebhookEvent event,
-            Routing routing, Deadline deadline) {
+    private StoredThread applyOne(Account account, StoredThread known, String pageId, String userId,
+            WebhookEvent event, Routing routing, Deadline deadline) {
+        var control = account.control();
         var key = event.key();
         var current = known;
         for (int attempt = 1;; attempt++) {
@@ -144,7 +139,7 @@ public class ThreadService {
             long at = event.envelope().timestamp();
             if (control.needsOwnerCheck(state, event, routing)) {
                 // Default behaviour: whether the Inbox still holds the thread, only thread_owner can say.
-                state = control.ownerChecked(state, steps.ownerNow(userId, deadline), at);
+                state = control.ownerChecked(state, steps.ownerNow(account, userId, deadline), at);
             }
             var plan = control.onEvent(state, event, routing);
             if (!plan.changed() && plan.steps().isEmpty()) {
@@ -154,9 +149,9 @@ public class ThreadService {
             }
             try {
                 if (plan.hasEffects()) {
-                    return runClaimed(current, plan, key, at, describe(event), deadline);
+                    return runClaimed(account, current, plan, key, at, describe(event), deadline);
                 }
-                var saved = store.save(current, steps.run(plan, userId, at, deadline), key);
+                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), key);
                 MDC.put("outcome", "recorded");
                 LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, describe(event),
                         saved.state().ownerAppId());
@@ -168,10 +163,10 @@ public class ThreadService {
         }
     }
 
-    private StoredThread runClaimed(StoredThread current, Plan plan, String key, long at, String what,
-            Deadline deadline) throws ConflictException {
+    private StoredThread runClaimed(Account account, StoredThread current, Plan plan, String key, long at,
+            String what, Deadline deadline) throws ConflictException {
         var claimed = store.claim(current, key, clock.millis() + claimMillis);
-        var state = steps.run(plan, claimed.state().userId(), at, deadline);
+        var state = steps.run(account, plan, claimed.state().userId(), at, deadline);
         try {
             var saved = saveConfirmed(claimed, state, key);
             MDC.put("outcome", "applied");
@@ -182,7 +177,7 @@ public class ThreadService {
             // Our claim expired mid-way and another instance took over (its write wins), or our own write went through
             // and only its answer was lost, so the SDK's retry failed the condition: the table has the truth either way.
             LOG.warnf("thread %s: result for %s not written by this attempt, reading the thread", state.userId(), key);
-            return store.load(state.pageId(), state.userId(), control.rules().botAppId());
+            return store.load(state.pageId(), state.userId(), account.control().rules().botAppId());
         }
     }
 
@@ -224,7 +219,8 @@ public class ThreadService {
      * The operator's "take back for the bot": {@code take_thread_control} unless the bot already owns the thread. In
      * default behaviour (no default app) Graph blocks the take: refused without asking.
      */
-    public TakeBack takeBack(String pageId, String userId, Deadline deadline) {
+    public TakeBack takeBack(Account account, String pageId, String userId, Deadline deadline) {
+        var control = account.control();
         var key = "operator-take:" + clock.millis();
         for (int attempt = 1;; attempt++) {
             var current = store.load(pageId, userId, control.rules().botAppId());
@@ -236,12 +232,13 @@ public class ThreadService {
             if (control.rules().botAppId().equals(state.ownerAppId()) && !control.expired(state, clock.millis())) {
                 return new TakeBack(state, null);
             }
-            if (routings.of(pageId) == Routing.DEFAULT_BEHAVIOUR) {
+            if (routings.of(account) == Routing.DEFAULT_BEHAVIOUR) {
                 return new TakeBack(state, TakeBack.BLOCKED);
             }
             var plan = new Plan(state, List.of(new Step.Take(Reason.OPERATOR)), true);
             try {
-                var after = runClaimed(current, plan, key, clock.millis(), "operator take", deadline).state();
+                var after = runClaimed(account, current, plan, key, clock.millis(), "operator take", deadline)
+                        .state();
                 var failed = after.history().isEmpty() || after.history().get(0).kind() != TransitionKind.TAKE_FAILED
                         ? null : after.history().get(0);
                 return new TakeBack(after, failed == null ? null : failed.reason() == Reason.TAKE_NOT_SUPPORTED
@@ -258,8 +255,8 @@ public class ThreadService {
                 + " the Page Inbox has to pass the thread back, or it comes back when control expires";
     }
 
-    public StoredThread find(String pageId, String userId) {
-        return store.load(pageId, userId, control.rules().botAppId());
+    public StoredThread find(Account account, String pageId, String userId) {
+        return store.load(pageId, userId, account.control().rules().botAppId());
     }
 
     private static void waitOrGiveUp(Deadline deadline, int attempt, String why) {

@@ -132,6 +132,10 @@ public final class DeliveryParser {
             return new WebhookEvent.RequestThreadControl(envelope, id(p, "requested_owner_app_id"),
                     text(p, "metadata"));
         }
+        if (node.hasNonNull("reaction")) {
+            var r = object(node, "reaction");
+            return new WebhookEvent.Reaction(envelope, mid(r), text(r, "action"), text(r, "emoji"));
+        }
         if (node.hasNonNull("read")) {
             return new WebhookEvent.Read(envelope, number(object(node, "read"), "watermark"));
         }
@@ -152,17 +156,40 @@ public final class DeliveryParser {
         return new WebhookEvent.Unknown(envelope, String.join(",", names));
     }
 
-    private static WebhookEvent.Message message(Envelope envelope, JsonNode m) {
+    /**
+     * A message, or one of Instagram's message-shaped events: a deleted or unsupported message, a reply to the
+     * account's story, a mention in the user's story. The bot answers none of these.
+     */
+    private static WebhookEvent message(Envelope envelope, JsonNode m) {
+        var mid = mid(m);
+        if (m.path("is_deleted").asBoolean(false)) {
+            return new WebhookEvent.MessageDeleted(envelope, mid);
+        }
+        if (m.path("is_unsupported").asBoolean(false)) {
+            return new WebhookEvent.UnsupportedMessage(envelope, mid);
+        }
         var quickReply = m.get("quick_reply");
         var attachments = new ArrayList<Attachment>();
         var rawAttachments = m.get("attachments");
         if (rawAttachments != null && rawAttachments.isArray()) {
             for (JsonNode a : rawAttachments) {
+                if (!a.isObject()) {
+                    throw new MalformedDeliveryException("each attachment must be an object");
+                }
                 var payload = a.get("payload");
-                attachments.add(new Attachment(text(a, "type"), payload == null ? null : text(payload, "url")));
+                attachments.add(new Attachment(text(a, "type"), payload == null || !payload.isObject() ? null
+                        : text(payload, "url")));
             }
         }
-        return new WebhookEvent.Message(envelope, mid(m), text(m, "text"),
+        var story = m.path("reply_to").get("story");
+        if (story != null && story.isObject()) {
+            return new WebhookEvent.StoryReply(envelope, mid, text(m, "text"), text(story, "url"));
+        }
+        var mention = attachments.stream().filter(a -> "story_mention".equals(a.type())).findFirst();
+        if (mention.isPresent()) {
+            return new WebhookEvent.StoryMention(envelope, mid, mention.get().url());
+        }
+        return new WebhookEvent.Message(envelope, mid, text(m, "text"),
                 quickReply == null ? null : text(quickReply, "payload"), attachments, nlp(m.get("nlp")),
                 m.path("is_echo").asBoolean(false), id(m, "app_id"));
     }

@@ -74,7 +74,7 @@ public class WebhookResource {
             LOG.warnf("malformed delivery refused: %s", e.getMessage());
             return ApiError.of(400, e.getMessage());
         }
-        if (!delivery.isPage()) {
+        if (!delivery.isMessaging()) {
             LOG.infof("ignoring delivery for object %s", delivery.object());
             return Response.ok("{\"status\":\"ignored\"}").build();
         }

@@ -2,11 +2,13 @@ package dev.messengerhandover.bench;
 
 import static dev.messengerhandover.testing.GraphStandIn.INBOX_APP_ID;
 import static dev.messengerhandover.testing.Messenger.entry;
+import static dev.messengerhandover.testing.Messenger.entryOf;
 import static dev.messengerhandover.testing.Messenger.newUser;
 import static dev.messengerhandover.testing.Messenger.passThreadControl;
 import static dev.messengerhandover.testing.Messenger.read;
 import static dev.messengerhandover.testing.Messenger.requestThreadControl;
 import static dev.messengerhandover.testing.Messenger.text;
+import static dev.messengerhandover.testing.Messenger.textTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -47,6 +49,8 @@ class BenchmarkIT {
     static final int WARM_MESSAGES = Integer.getInteger("bench.warm-messages", 300);
     static final int HANDOFFS = Integer.getInteger("bench.handoffs", 100);
     static final int BATCH_RUNS = Integer.getInteger("bench.batch-runs", 5);
+    /** How many Pages the many-accounts function serves (from a Secrets Manager secret, as at that size it must). */
+    static final int ACCOUNTS = Integer.getInteger("bench.accounts", 200);
     /** {@code cold} measures the cold start alone (a quick check while working on start-up). */
     static final String ONLY = System.getProperty("bench.only", "");
 
@@ -79,6 +83,7 @@ class BenchmarkIT {
             if (!ONLY.equals("cold")) {
                 warm(floorZip);
             }
+            manyAccounts();
         } finally {
             graph.close();
             counter.close();
@@ -324,6 +329,110 @@ class BenchmarkIT {
         for (int i = 0; i < events.size(); i += 50) {
             entries.add(entry(channel, events.subList(i, Math.min(events.size(), i + 50)).toArray(ObjectNode[]::new)));
         }
+    }
+
+    // --- 6. many accounts -----------------------------------------------------------------------------------------
+
+    /**
+     * One Page from the environment next to {@link #ACCOUNTS} Pages from a secret, against one Graph stand-in that
+     * serves them all (and checks every call's {@code appsecret_proof}): the cold start, then warm messages spread over
+     * every account, each to an existing thread.
+     */
+    void manyAccounts() {
+        var pages = new ArrayList<GraphStandIn.Page>();
+        var json = new StringBuilder("{");
+        for (int i = 0; i < ACCOUNTS; i++) {
+            // The length of a real Page token (about 200 characters), so the secret is as large as it would be.
+            var page = new GraphStandIn.Page(String.valueOf(300000000000000L + i), "EAAB" + "x".repeat(190) + i, null);
+            pages.add(page);
+            json.append(i == 0 ? "" : ",").append('"').append(page.pageId()).append("\":{\"accessToken\":\"")
+                    .append(page.token()).append("\",\"name\":\"Page ").append(i).append("\"}");
+        }
+        json.append('}');
+        try (var many = new GraphStandIn(pages, SampleEvents.APP_SECRET, SampleEvents.APP_ID, Set.of(INBOX_APP_ID),
+                System::currentTimeMillis); var secrets = new dev.messengerhandover.testing.SecretsManagerStandIn()) {
+            secrets.put("bench/pages", json.toString());
+            var one = environment();
+            one.put("QUARKUS_REST_CLIENT_GRAPH_API_URL", many.url());
+            one.put("MESSENGER_PAGE_ACCESS_TOKEN", pages.get(0).token());
+            one.remove("MESSENGER_INSTAGRAM_ID");
+            var all = new HashMap<>(one);
+            all.remove("MESSENGER_PAGE_ACCESS_TOKEN");
+            all.put("HANDOVER_PAGES_SECRET", "bench/pages");
+            all.put("HANDOVER_AWS_SECRETS_MANAGER_ENDPOINT", secrets.url());
+            var oneIds = List.of(pages.get(0).pageId());
+            var allIds = pages.stream().map(GraphStandIn.Page::pageId).toList();
+
+            var oneInit = new ArrayList<Double>();
+            var oneTotal = new ArrayList<Double>();
+            var allInit = new ArrayList<Double>();
+            var allTotal = new ArrayList<Double>();
+            for (int run = 0; run < COLD_RUNS; run++) {
+                cold(() -> new PackagedFunction(one, "bench-accounts-one"), oneInit, oneTotal, oneIds.get(0));
+                cold(() -> new PackagedFunction(all, "bench-accounts-all"), allInit, allTotal,
+                        allIds.get(run * 37 % allIds.size()));
+            }
+            var oneWarm = warmOver(one, oneIds);
+            var allWarm = warmOver(all, allIds);
+            section("6. One account or " + ACCOUNTS + " (cold start, and warm messages at Graph 0 ms)",
+                    COLD_RUNS + " cold runs each, alternating; " + WARM_MESSAGES + " messages spread over every "
+                            + "account, each to an existing thread, after a warm-up that gave every account its "
+                            + "first event. " + ACCOUNTS + " Pages come from a Secrets Manager secret (stand-in), "
+                            + "one from the environment");
+            row("| accounts | secret size | init p50 | first answer p50 | first answer p99 | message p50 | message p99 |");
+            row("|---|---:|---:|---:|---:|---:|---:|");
+            row(String.format(Locale.ROOT, "| 1 (environment) | – | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.1f ms |",
+                    p(oneInit, 50), p(oneTotal, 50), p(oneTotal, 99), p(oneWarm, 50), p(oneWarm, 99)));
+            row(String.format(Locale.ROOT, "| %d (secret) | %.1f KB | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.1f ms |",
+                    ACCOUNTS, json.length() / 1024.0, p(allInit, 50), p(allTotal, 50), p(allTotal, 99),
+                    p(allWarm, 50), p(allWarm, 99)));
+            row("");
+            row(String.format(Locale.ROOT, "Ratios, %d accounts to 1: first answer p50 **%.2f×**, warm message p50 "
+                    + "**%.2f×**. Secret reads: %d for %d cold starts (one per start).", ACCOUNTS,
+                    p(allTotal, 50) / p(oneTotal, 50), p(allWarm, 50) / p(oneWarm, 50), secrets.reads(), COLD_RUNS));
+        }
+    }
+
+    void cold(Supplier<PackagedFunction> start, List<Double> init, List<Double> total, String pageId) {
+        long started = System.nanoTime();
+        try (var function = start.get()) {
+            var answer = function.invoke(SampleEvents.webhook(
+                    Messenger.delivery(List.of(entryOf(pageId, "messaging", textTo(pageId, newUser(), "Hi there"))))));
+            total.add(ms(System.nanoTime() - started));
+            init.add(function.init().toNanos() / 1e6);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        }
+    }
+
+    /** Warm message latency of a function serving {@code pageIds}: 20 threads per account, round-robin. */
+    List<Double> warmOver(Map<String, String> environment, List<String> pageIds) {
+        try (var function = new PackagedFunction(environment, "bench-accounts-warm")) {
+            var threads = new ArrayList<String[]>();
+            for (int i = 0; i < Math.max(400, pageIds.size() * 2); i++) {
+                var page = pageIds.get(i % pageIds.size());
+                var user = newUser();
+                sendTo(function, page, user, "hi");
+                if (threads.size() < Math.max(20, pageIds.size())) {
+                    threads.add(new String[] { page, user });
+                }
+            }
+            var latency = new ArrayList<Double>();
+            for (int i = 0; i < WARM_MESSAGES; i++) {
+                var thread = threads.get(i % threads.size());
+                latency.add(sendTo(function, thread[0], thread[1], "opening hours?"));
+            }
+            return latency;
+        }
+    }
+
+    double sendTo(PackagedFunction function, String pageId, String user, String text) {
+        var prepared = SampleEvents.webhook(
+                Messenger.delivery(List.of(entryOf(pageId, "messaging", textTo(pageId, user, text)))));
+        long t = System.nanoTime();
+        var answer = function.invoke(prepared);
+        double elapsed = ms(System.nanoTime() - t);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        return elapsed;
     }
 
     // --- 4. cost ----------------------------------------------------------------------------------------------------

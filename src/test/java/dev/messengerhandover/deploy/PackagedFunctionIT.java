@@ -30,7 +30,9 @@ class PackagedFunctionIT {
     @BeforeAll
     static void platform() {
         dynamo = new DynamoDbLocal().start();
-        graph = new GraphStandIn(SampleEvents.PAGE_TOKEN, SampleEvents.APP_ID, Set.of(INBOX_APP_ID));
+        graph = new GraphStandIn(List.of(new GraphStandIn.Page(SampleEvents.PAGE_ID, SampleEvents.PAGE_TOKEN,
+                SampleEvents.INSTAGRAM_ID)), SampleEvents.APP_SECRET, SampleEvents.APP_ID, Set.of(INBOX_APP_ID),
+                System::currentTimeMillis);
     }
 
     @AfterAll
@@ -78,6 +80,16 @@ class PackagedFunctionIT {
             assertThat(function.invoke(SampleEvents.raw("done")).status()).isEqualTo(200);
             assertThat(graph.sentTexts(USER)).last().asString().startsWith("Thanks for your patience!");
 
+            // An Instagram direct message, through the same webhook: answered with the linked Page's token.
+            var instagram = function.invoke(SampleEvents.raw("instagram-message"));
+            assertThat(instagram.status()).isEqualTo(200);
+            assertThat(instagram.json().path("applied").asInt()).isEqualTo(1);
+            assertThat(graph.calls(SampleEvents.INSTAGRAM_USER, "messages")).singleElement().satisfies(c -> {
+                assertThat(c.ok()).isTrue();
+                assertThat(c.authorization()).isEqualTo("Bearer " + SampleEvents.PAGE_TOKEN);
+                assertThat(c.appsecretProof()).isNotBlank();
+            });
+
             var status = function.invoke(SampleEvents.raw("operator-status"));
             assertThat(status.status()).isEqualTo(200);
             var thread = status.json();
@@ -85,16 +97,21 @@ class PackagedFunctionIT {
             assertThat(thread.path("history").findValuesAsText("kind")).containsSubsequence("returned", "passed");
             assertThat(thread.path("transcript").findValuesAsText("text")).contains("My order 1042 never arrived");
         }
-        // Prod logs: one JSON object per line, queryable by page, user, event and outcome; never a secret.
+        // Prod logs: one JSON object per line, queryable by account, user, event and outcome; never a secret.
         var log = readLog("packaged-function");
         var outcomes = log.lines().filter(l -> l.startsWith("{")).map(PackagedFunctionIT::json)
                 .filter(j -> j.path("mdc").has("outcome")).toList();
         assertThat(outcomes).extracting(j -> j.path("mdc").path("outcome").asText()).contains("applied", "recorded");
         assertThat(outcomes).allSatisfy(j -> {
-            assertThat(j.path("mdc").path("page").asText()).isEqualTo(SampleEvents.PAGE_ID);
-            assertThat(j.path("mdc").path("user").asText()).isEqualTo(USER);
+            var instagram = j.path("mdc").path("platform").asText().equals("instagram");
+            assertThat(j.path("mdc").path("account").asText())
+                    .isEqualTo(instagram ? SampleEvents.INSTAGRAM_ID : SampleEvents.PAGE_ID);
+            assertThat(j.path("mdc").path("user").asText())
+                    .isEqualTo(instagram ? SampleEvents.INSTAGRAM_USER : USER);
             assertThat(j.path("mdc").path("event").asText()).isNotBlank();
         });
+        assertThat(outcomes).extracting(j -> j.path("mdc").path("platform").asText()).contains("messenger",
+                "instagram");
         assertThat(log).doesNotContain(SampleEvents.APP_SECRET, SampleEvents.PAGE_TOKEN, SampleEvents.ADMIN_KEY,
                 SampleEvents.VERIFY_TOKEN);
     }

@@ -31,13 +31,19 @@ public final class GraphStandIn implements AutoCloseable {
     public static final String INBOX_APP_ID = MessengerPlatform.PAGE_INBOX_APP_ID;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request as Graph received it, and the status it answered. */
-    public record Call(String method, String endpoint, String query, String authorization, JsonNode body, int status) {
+    /** One request as Graph received it ({@code node}: the Page id, or {@code me}), and the status it answered. */
+    public record Call(String method, String node, String endpoint, String query, String authorization, JsonNode body,
+            int status) {
         public String psid() {
             if (body != null && body.has("recipient")) {
                 return body.path("recipient").path("id").asText();
             }
-            return query != null && query.startsWith("recipient=") ? query.substring("recipient=".length()) : null;
+            return GraphStandIn.query(query).get("recipient");
+        }
+
+        /** The {@code appsecret_proof} the call carried, or {@code null}. */
+        public String appsecretProof() {
+            return GraphStandIn.query(query).get("appsecret_proof");
         }
 
         public boolean ok() {
@@ -61,13 +67,18 @@ public final class GraphStandIn implements AutoCloseable {
     public record Fault(String endpoint, int status, String body, long delayMillis, boolean reset, boolean applyFirst) {
     }
 
+    /** One Page the stand-in serves: its id, token, and linked Instagram account ({@code null}: none). */
+    public record Page(String pageId, String token, String instagramId) {
+    }
+
     private final LocalHttpServer server;
-    private final String pageId;
-    private final String token;
+    private final List<Page> pages;
+    private final String appSecret;
     private final String botAppId;
     private final Set<String> connectedApps;
     private final LongSupplier clock;
-    private MessengerPlatform platform;
+    /** By Page id, in the order given; the first also takes calls with a token nobody has. */
+    private final Map<String, MessengerPlatform> platforms = new java.util.LinkedHashMap<>();
     private MessengerPlatform.Mode mode = MessengerPlatform.Mode.ROUTING;
     private final List<Call> calls = new ArrayList<>();
     private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
@@ -78,17 +89,54 @@ public final class GraphStandIn implements AutoCloseable {
     }
 
     public GraphStandIn(String pageId, String token, String botAppId, Set<String> connectedApps, LongSupplier clock) {
-        this.pageId = pageId;
-        this.token = token;
+        this(List.of(new Page(pageId, token, null)), null, botAppId, connectedApps, clock);
+    }
+
+    /**
+     * Several Pages of one app. With {@code appSecret} the app requires it: every call must carry the right
+     * {@code appsecret_proof} for its token.
+     */
+    public GraphStandIn(List<Page> pages, String appSecret, String botAppId, Set<String> connectedApps,
+            LongSupplier clock) {
+        this.pages = List.copyOf(pages);
+        this.appSecret = appSecret;
         this.botAppId = botAppId;
-        this.connectedApps = Set.copyOf(connectedApps);
+        // The Instagram Inbox too: a user the stand-in was not told about may be an Instagram one.
+        var connected = new java.util.HashSet<>(connectedApps);
+        connected.add(MessengerPlatform.INSTAGRAM_INBOX_APP_ID);
+        this.connectedApps = Set.copyOf(connected);
         this.clock = clock;
-        this.platform = newPlatform();
+        newPlatforms();
         server = new LocalHttpServer("graph-stand-in", "/", this::handle);
     }
 
-    private MessengerPlatform newPlatform() {
-        return new MessengerPlatform(pageId, token, botAppId, INBOX_APP_ID, connectedApps, mode, clock, true);
+    private void newPlatforms() {
+        platforms.clear();
+        for (var page : pages) {
+            platforms.put(page.pageId(), new MessengerPlatform(page.pageId(), page.token(), appSecret, botAppId,
+                    INBOX_APP_ID, page.instagramId(), MessengerPlatform.INSTAGRAM_INBOX_APP_ID, connectedApps, mode,
+                    clock, true));
+        }
+    }
+
+    /** The Page that holds this user's thread (a user the stand-in never heard of: the first Page's). */
+    private MessengerPlatform platformOf(String psid) {
+        for (var platform : platforms.values()) {
+            if (platform.knows(psid)) {
+                return platform;
+            }
+        }
+        return platforms.values().iterator().next();
+    }
+
+    /** The Page a call's token belongs to (a token nobody has: the first Page, which refuses it with 190). */
+    private MessengerPlatform platformOfToken(String bearer) {
+        for (var platform : platforms.values()) {
+            if (platform.hasToken(bearer)) {
+                return platform;
+            }
+        }
+        return platforms.values().iterator().next();
     }
 
     public String url() {
@@ -122,7 +170,8 @@ public final class GraphStandIn implements AutoCloseable {
      */
     public List<String> effects(String psid) {
         return calls(psid).stream().map(c -> c.status() + " " + c.method() + " " + c.endpoint() + " "
-                + (c.body() != null ? c.body().toString() : c.query()).replace(psid, "{user}")).toList();
+                + (c.body() != null ? c.body().toString() : "recipient=" + c.psid()).replace(psid, "{user}"))
+                .toList();
     }
 
     /** Texts of the messages Graph accepted for this user, in order. */
@@ -133,23 +182,43 @@ public final class GraphStandIn implements AutoCloseable {
 
     /** The owning app for this user, {@code null} when idle. */
     public synchronized String ownerOf(String psid) {
-        return platform.ownerOf(psid);
+        return platformOf(psid).ownerOf(psid);
     }
 
     /** Moves the thread without a webhook, as the platform can (the Inbox's Done as a release: {@code null}). */
     public synchronized void setOwner(String psid, String appId) {
-        platform.setOwner(psid, appId);
+        platformOf(psid).setOwner(psid, appId);
     }
 
     /** The platform heard the user write at {@code at} (the tests' Messenger tells it). */
     public synchronized void userWrote(String psid, long at) {
-        platform.userWrote(psid, at);
+        platformOf(psid).userWrote(psid, at);
     }
 
-    /** The Page's routing: Conversation Routing with the bot as default app, or default behaviour. */
+    /**
+     * The platform heard a user of entry {@code entryId} write: a Page, or a Page's linked Instagram account
+     * ({@code object} {@code instagram}).
+     */
+    public synchronized void userWrote(String object, String entryId, String psid, long at) {
+        for (var platform : platforms.values()) {
+            boolean instagram = "instagram".equals(object) && entryId.equals(platform.instagramId());
+            if (instagram || !"instagram".equals(object) && entryId.equals(platform.pageId())) {
+                platform.userWrote(psid, at, instagram);
+                return;
+            }
+        }
+        platformOf(psid).userWrote(psid, at);
+    }
+
+    /** A Page's token is revoked or rotated: calls with the old one get 190 from now on. */
+    public synchronized void token(String pageId, String token) {
+        platforms.get(pageId).token(token);
+    }
+
+    /** The Pages' routing: Conversation Routing with the bot as default app, or default behaviour. */
     public synchronized void mode(MessengerPlatform.Mode mode) {
         this.mode = mode;
-        platform.mode(mode);
+        platforms.values().forEach(p -> p.mode(mode));
     }
 
     /** Every hand-over made for this user (a pass, or a message that passes), in order. */
@@ -168,7 +237,7 @@ public final class GraphStandIn implements AutoCloseable {
         }
         faults.clear();
         mode = MessengerPlatform.Mode.ROUTING;
-        platform = newPlatform();
+        newPlatforms();
         latencyMillis = 0;
     }
 
@@ -247,12 +316,12 @@ public final class GraphStandIn implements AutoCloseable {
             return new Answer(400, error(100, 33, "Unsupported " + method + " request: " + uri.getPath(), false));
         }
         var bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
-        var answer = platform.graph(method, parts[2], parts.length == 4 ? parts[3] : null, bearer, body,
-                query(uri.getRawQuery()));
+        var answer = platformOfToken(bearer).graph(method, parts[2], parts.length == 4 ? parts[3] : null, bearer,
+                body, query(uri.getRawQuery()));
         return new Answer(answer.status(), answer.body().toString());
     }
 
-    private static Map<String, String> query(String raw) {
+    static Map<String, String> query(String raw) {
         var query = new java.util.HashMap<String, String>();
         if (raw != null) {
             for (var pair : raw.split("&")) {
@@ -279,8 +348,10 @@ public final class GraphStandIn implements AutoCloseable {
     }
 
     private void record(String method, String endpoint, URI uri, String auth, JsonNode body, int status) {
+        var parts = uri.getPath().split("/");
         synchronized (calls) {
-            calls.add(new Call(method, endpoint, uri.getQuery(), auth, body, status));
+            calls.add(new Call(method, parts.length >= 3 ? parts[2] : "", endpoint, uri.getQuery(), auth, body,
+                    status));
         }
     }
 

@@ -64,7 +64,12 @@ public final class Messenger {
     }
 
     public static ObjectNode text(String psid, String text) {
-        var e = event(psid, Platform.PAGE_ID);
+        return textTo(Platform.PAGE_ID, psid, text);
+    }
+
+    /** A user's message to another account: a second Page, or an Instagram account (the recipient is its id). */
+    public static ObjectNode textTo(String accountId, String psid, String text) {
+        var e = event(psid, accountId);
         e.putObject("message").put("mid", "m_" + UUID.randomUUID()).put("text", text);
         return e;
     }
@@ -134,8 +139,13 @@ public final class Messenger {
     }
 
     public static ObjectNode entry(String channel, ObjectNode... events) {
+        return entryOf(Platform.PAGE_ID, channel, events);
+    }
+
+    /** An entry of another account: its id is the Page's, or the Instagram account's. */
+    public static ObjectNode entryOf(String accountId, String channel, ObjectNode... events) {
         var entry = JSON.createObjectNode();
-        entry.put("id", Platform.PAGE_ID).put("time", tick());
+        entry.put("id", accountId).put("time", tick());
         ArrayNode list = entry.putArray(channel);
         for (var e : events) {
             list.add(e);
@@ -144,8 +154,13 @@ public final class Messenger {
     }
 
     public static String delivery(List<ObjectNode> entries) {
+        return delivery("page", entries);
+    }
+
+    /** A delivery of {@code object} {@code page} (Messenger) or {@code instagram}. */
+    public static String delivery(String object, List<ObjectNode> entries) {
         var root = JSON.createObjectNode();
-        root.put("object", "page");
+        root.put("object", object);
         root.putArray("entry").addAll(entries);
         return escapeNonAscii(root.toString());
     }
@@ -175,13 +190,16 @@ public final class Messenger {
             return;
         }
         try {
-            for (var entry : JSON.readTree(body).path("entry")) {
+            var root = JSON.readTree(body);
+            var object = root.path("object").asText();
+            for (var entry : root.path("entry")) {
                 for (var channel : List.of("messaging", "standby")) {
                     for (var event : entry.path(channel)) {
                         boolean fromUser = event.has("postback")
                                 || event.has("message") && !event.path("message").path("is_echo").asBoolean();
                         if (fromUser) {
-                            graph.userWrote(event.path("sender").path("id").asText(), event.path("timestamp").asLong());
+                            graph.userWrote(object, entry.path("id").asText(), event.path("sender").path("id").asText(),
+                                    event.path("timestamp").asLong());
                         }
                     }
                 }

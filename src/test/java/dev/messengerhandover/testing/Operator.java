@@ -11,8 +11,13 @@ public final class Operator {
     }
 
     public static JsonPath thread(String psid) {
+        return thread(Platform.PAGE_ID, psid);
+    }
+
+    /** A thread of another account: a second Page, or an Instagram account. */
+    public static JsonPath thread(String accountId, String psid) {
         return given().header("X-Api-Key", Platform.ADMIN_KEY)
-                .get("/threads/{page}/{user}", Platform.PAGE_ID, psid)
+                .get("/threads/{page}/{user}", accountId, psid)
                 .then().statusCode(200).extract().jsonPath();
     }
 

@@ -1,6 +1,7 @@
 package dev.messengerhandover.testing;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,7 +19,15 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
     public static final String PAGE_TOKEN = "test-page-token";
     public static final String ADMIN_KEY = "test-admin-key";
     public static final String OTHER_APP_ID = "300000000000003";
+    /** With {@code accounts=many}: the first Page's linked Instagram account, and a second Page. */
+    public static final String INSTAGRAM_ID = "17841400000000004";
+    public static final String SECOND_PAGE_ID = "200000000000005";
+    public static final String SECOND_PAGE_TOKEN = "test-second-page-token";
 
+    public static final String PAGES_SECRET = "messenger-handover/test-pages";
+    private boolean many;
+    private boolean fromSecret;
+    private static SecretsManagerStandIn secrets;
     private static DynamoDbLocal dynamo;
     private static GraphStandIn graph;
     private static FaultyProxy storage;
@@ -36,12 +45,23 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         return storage;
     }
 
+    /** {@code accounts=many}: two Pages, the first with a linked Instagram account, from {@code messenger.pages}. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        fromSecret = "secret".equals(initArgs.get("accounts"));
+        many = fromSecret || "many".equals(initArgs.get("accounts"));
+    }
+
     @Override
     public Map<String, String> start() {
         dynamo = new DynamoDbLocal().start();
         storage = new FaultyProxy(dynamo.port());
-        // The platform's clock is the conversations' own: tests move it forward to cross the 24 h limits.
-        graph = new GraphStandIn(PAGE_ID, PAGE_TOKEN, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID),
+        // The platform's clock is the conversations' own: tests move it forward to cross the 24 h limits. The app
+        // requires its secret: every call must carry the appsecret_proof of its token.
+        var pages = many ? List.of(new GraphStandIn.Page(PAGE_ID, PAGE_TOKEN, INSTAGRAM_ID),
+                new GraphStandIn.Page(SECOND_PAGE_ID, SECOND_PAGE_TOKEN, null))
+                : List.of(new GraphStandIn.Page(PAGE_ID, PAGE_TOKEN, INSTAGRAM_ID));
+        graph = new GraphStandIn(pages, APP_SECRET, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID),
                 Messenger::now);
         var config = new HashMap<String, String>();
         config.put("quarkus.dynamodb.endpoint-override", storage.endpoint());
@@ -54,7 +74,23 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test");
         config.put("messenger.verify-token", "test-verify-token");
         config.put("messenger.app-secret", APP_SECRET);
-        config.put("messenger.page-access-token", PAGE_TOKEN);
+        if (fromSecret) {
+            secrets = new SecretsManagerStandIn();
+            secrets.put(PAGES_SECRET, pagesJson(SECOND_PAGE_TOKEN));
+            config.put("handover.pages-secret", PAGES_SECRET);
+            config.put("handover.aws.secrets-manager-endpoint", secrets.url());
+            // What Lambda's environment gives the function; the SDK's chains read them.
+            System.setProperty("aws.region", "us-east-1");
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+            config.put("messenger.page-access-token", ""); // the test profile's single Page: not this time
+        } else if (many) {
+            config.put("messenger.pages", pagesJson(SECOND_PAGE_TOKEN));
+            config.put("messenger.page-access-token", ""); // the test profile's single Page: not this time
+        } else {
+            config.put("messenger.page-access-token", PAGE_TOKEN);
+            config.put("messenger.instagram-id", INSTAGRAM_ID);
+        }
         config.put("messenger.app-id", APP_ID);
         config.put("handover.table", "handover-test");
         config.put("handover.create-table", "true");
@@ -62,8 +98,23 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** Two Pages, the first with its Instagram account, as {@code messenger.pages} (or the secret) gives them. */
+    public static String pagesJson(String secondPageToken) {
+        return "{\"" + PAGE_ID + "\":{\"accessToken\":\"" + PAGE_TOKEN + "\",\"instagramId\":\"" + INSTAGRAM_ID
+                + "\",\"name\":\"Shop\"},\"" + SECOND_PAGE_ID + "\":{\"accessToken\":\"" + secondPageToken
+                + "\",\"name\":\"Café\",\"welcomeBack\":false}}";
+    }
+
+    public static SecretsManagerStandIn secrets() {
+        return secrets;
+    }
+
     @Override
     public void stop() {
+        if (secrets != null) {
+            secrets.close();
+            secrets = null;
+        }
         if (graph != null) {
             graph.close();
         }

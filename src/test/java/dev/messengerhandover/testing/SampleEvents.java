@@ -32,6 +32,9 @@ public final class SampleEvents {
     public static final String APP_ID = "1000000000000001";
     public static final String PAGE_ID = "200000000000002";
     public static final String USER = "7000000000000042";
+    /** The sample Page's linked Instagram account, and a user of it (an IGSID). */
+    public static final String INSTAGRAM_ID = "17841400000000042";
+    public static final String INSTAGRAM_USER = "8000000000000042";
 
     /** The handoff as a Page owner would replay it, in this order. */
     public static final List<String> FLOW = List.of("verify-webhook", "user-message", "talk-to-person",
@@ -78,6 +81,7 @@ public final class SampleEvents {
         env.put("MESSENGER_VERIFY_TOKEN", VERIFY_TOKEN);
         env.put("MESSENGER_APP_SECRET", APP_SECRET);
         env.put("MESSENGER_PAGE_ACCESS_TOKEN", PAGE_TOKEN);
+        env.put("MESSENGER_INSTAGRAM_ID", INSTAGRAM_ID);
         env.put("MESSENGER_APP_ID", APP_ID);
         env.put("HANDOVER_TABLE", "messenger-handover");
         env.put("HANDOVER_ADMIN_API_KEY", ADMIN_KEY);
@@ -108,6 +112,11 @@ public final class SampleEvents {
     /** The {@code operator-status} sample for another user of the sample Page. */
     public static String operatorStatus(String userId) {
         return raw("operator-status").replace(USER, userId);
+    }
+
+    /** The {@code operator-status} sample for a user of another account (the Page's Instagram account). */
+    public static String operatorStatus(String accountId, String userId) {
+        return operatorStatus(userId).replace(PAGE_ID, accountId);
     }
 
     /** The signature Messenger would send for this event's body. */

@@ -38,6 +38,7 @@ import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.testing.DynamoDbLocal;
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.GraphStandIn.Call;
+import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.PackagedFunction;
 import dev.messengerhandover.testing.SampleEvents;
 
@@ -81,14 +82,22 @@ class ConcurrencyIT {
     }
 
     /** A user's conversation, and what must be true once it is over. */
-    record Conversation(int n, String user, List<Act> acts, String finalOwner) {
+    /** {@code account}: the Page, or (every fifth conversation) its Instagram account, whose Inbox is {@code inbox}. */
+    record Conversation(int n, String user, List<Act> acts, String finalOwner, String account, String inbox) {
+        boolean instagram() {
+            return !account.equals(SampleEvents.PAGE_ID);
+        }
     }
+
+    static final String INSTAGRAM_INBOX = "1217981644879628";
 
     @Test
     void eightInstancesKeepFiftyConcurrentThreadsInStepWithGraph() throws Exception {
         long started = System.nanoTime();
         try (var dynamo = new DynamoDbLocal().start();
-                var stand = new GraphStandIn(SampleEvents.PAGE_TOKEN, APP_ID, Set.of(INBOX_APP_ID))) {
+                var stand = new GraphStandIn(List.of(new GraphStandIn.Page(SampleEvents.PAGE_ID,
+                        SampleEvents.PAGE_TOKEN, SampleEvents.INSTAGRAM_ID)), SampleEvents.APP_SECRET, APP_ID,
+                        Set.of(INBOX_APP_ID), System::currentTimeMillis)) {
             graph = stand;
             // A little Graph latency widens the window in which a second copy finds the first one's claim.
             graph.latency(10);
@@ -99,7 +108,7 @@ class ConcurrencyIT {
                 playConcurrently(conversations);
                 long played = System.nanoTime();
 
-                var threads = conversations.stream().map(c -> stored(c.user())).toList();
+                var threads = conversations.stream().map(this::stored).toList();
                 // Counted over all threads first, so that the summary is printed even when an assertion fails.
                 int lost = 0;
                 int doublePasses = 0;
@@ -151,7 +160,7 @@ class ConcurrencyIT {
         assertThat(endpoints(calls)).as("Graph calls for %s", c.user()).isEqualTo(expectedCalls(c));
         assertThat(calls).as("answers for %s", c.user()).allMatch(Call::ok);
         assertThat(calls.stream().filter(Call::passes))
-                .allSatisfy(p -> assertThat(p.passedTo()).isEqualTo(INBOX_APP_ID));
+                .allSatisfy(p -> assertThat(p.passedTo()).isEqualTo(c.inbox()));
         assertThat(graph.sentTexts(c.user()).stream().filter(t -> t.startsWith(HandoffFlowTest.WELCOME_BACK)))
                 .as("welcome-backs for %s", c.user()).hasSize(count(c, Effect.WELCOME_BACK));
         assertThat(transitions(thread)).as("transitions of %s", c.user()).isEqualTo(expectedTransitions(c));
@@ -197,47 +206,62 @@ class ConcurrencyIT {
      * the thread; a second handoff.
      */
     private Conversation conversation(int n) {
-        var user = newUser();
+        boolean instagram = n % 5 == 4;
+        var account = instagram ? SampleEvents.INSTAGRAM_ID : SampleEvents.PAGE_ID;
+        var inbox = instagram ? INSTAGRAM_INBOX : INBOX_APP_ID;
+        var user = instagram ? "8" + newUser().substring(1) : newUser();
         var acts = new ArrayList<Act>();
         var tag = " (u" + n + ")";
         acts.add(say(user, "Hi there" + tag));
         acts.add(n % 2 == 0 ? act(null, "messaging", text(user, "can I talk to a real person" + tag), Effect.HANDOFF)
                 : act(null, "messaging", quickReply(user, "Talk to a person", "TALK_TO_PERSON"), Effect.HANDOFF));
         acts.add(act(null, "standby", text(user, "my order " + n + "-1 never arrived"), Effect.NONE));
-        acts.add(act(null, "standby", echo(user, INBOX_APP_ID, "Dana here for " + n), Effect.NONE));
-        acts.add(done(user));
+        acts.add(act(null, "standby", echo(user, inbox, "Dana here for " + n), Effect.NONE));
+        acts.add(done(user, inbox));
         acts.add(say(user, "what are your opening hours?" + tag));
-        acts.add(act(null, "messaging", requestThreadControl(user, INBOX_APP_ID), Effect.GRANT));
+        acts.add(act(null, "messaging", requestThreadControl(user, inbox), Effect.GRANT));
         acts.add(act(null, "standby", text(user, "thanks, still waiting " + n + "-2"), Effect.NONE));
         String owner;
         switch (n % 3) {
             case 0 -> {
-                acts.add(done(user));
+                acts.add(done(user, inbox));
                 acts.add(say(user, "do you ship abroad?" + tag));
                 owner = APP_ID;
             }
             case 1 -> {
-                acts.add(done(user));
-                acts.add(act(INBOX_APP_ID, "messaging", takeThreadControl(user, APP_ID, INBOX_APP_ID), Effect.NONE));
+                acts.add(done(user, inbox));
+                acts.add(act(inbox, "messaging", takeThreadControl(user, APP_ID, inbox), Effect.NONE));
                 acts.add(act(null, "standby", text(user, "taken, fine " + n + "-3"), Effect.NONE));
-                owner = INBOX_APP_ID;
+                owner = inbox;
             }
             default -> {
-                acts.add(done(user));
+                acts.add(done(user, inbox));
                 acts.add(act(null, "messaging", text(user, "I need a human again" + tag), Effect.HANDOFF));
-                owner = INBOX_APP_ID;
+                owner = inbox;
             }
         }
-        return new Conversation(n, user, acts, owner);
+        // An Instagram conversation's events are addressed to the Instagram account, not the Page.
+        acts.replaceAll(a -> instagram ? new Act(a.move(), a.channel(), toAccount(a.event(), account), a.effect(),
+                a.lines()) : a);
+        return new Conversation(n, user, acts, owner, account, inbox);
+    }
+
+    private static ObjectNode toAccount(ObjectNode event, String account) {
+        for (var side : List.of("sender", "recipient")) {
+            if (SampleEvents.PAGE_ID.equals(event.path(side).path("id").asText())) {
+                ((ObjectNode) event.get(side)).put("id", account);
+            }
+        }
+        return event;
     }
 
     private static Act say(String user, String words) {
         return act(null, "messaging", text(user, words), Effect.ANSWER);
     }
 
-    /** The agent clicks Done: the Page Inbox passes the thread back in Graph, then Messenger tells us. */
-    private static Act done(String user) {
-        return act(APP_ID, "messaging", passThreadControl(user, APP_ID, INBOX_APP_ID, "done"), Effect.WELCOME_BACK);
+    /** The agent clicks Done: the Inbox passes the thread back in Graph, then Messenger tells us. */
+    private static Act done(String user, String inbox) {
+        return act(APP_ID, "messaging", passThreadControl(user, APP_ID, inbox, "done"), Effect.WELCOME_BACK);
     }
 
     private static Act act(String move, String channel, ObjectNode event, Effect effect) {
@@ -259,7 +283,10 @@ class ConcurrencyIT {
             if (act.move() != null) {
                 graph.setOwner(c.user(), act.move());
             }
-            var event = SampleEvents.webhook(delivery(act.channel(), act.event()));
+            var event = SampleEvents.webhook(c.instagram()
+                    ? Messenger.delivery("instagram", List.of(Messenger.entryOf(c.account(), act.channel(),
+                            act.event())))
+                    : delivery(act.channel(), act.event()));
             deliveries.incrementAndGet();
             int first = random.nextInt(INSTANCES);
             var firstAnswered = new AtomicBoolean();
@@ -374,8 +401,8 @@ class ConcurrencyIT {
     }
 
     /** The thread as the operator API of one of the instances shows it: what the table holds. */
-    private JsonNode stored(String user) {
-        var answer = instances.get(0).invoke(SampleEvents.operatorStatus(user));
+    private JsonNode stored(Conversation c) {
+        var answer = instances.get(0).invoke(SampleEvents.operatorStatus(c.account(), c.user()));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         return answer.json();
     }

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.messengerhandover.testing.GraphStandIn;
+import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.Operator;
 import dev.messengerhandover.testing.Platform;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -72,8 +73,15 @@ class RedeliveryTest {
     record Move(String user, String ownerAppId) implements Step {
     }
 
-    /** A conversation between users, the bot and the Page Inbox, written against the users it is given. */
-    record Scenario(String name, int users, Consumer<Script> script) {
+    /**
+     * A conversation between users, the bot and the Page Inbox, written against the users it is given; on the Page, or
+     * ({@code account} the Instagram account's id) on Instagram.
+     */
+    record Scenario(String name, int users, Consumer<Script> script, String account) {
+        Scenario(String name, int users, Consumer<Script> script) {
+            this(name, users, script, Platform.PAGE_ID);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -100,6 +108,13 @@ class RedeliveryTest {
 
         Script send(String channel, ObjectNode... events) {
             steps.add(new Post(delivery(channel, events)));
+            return this;
+        }
+
+        /** A delivery of {@code object: instagram} for the Page's Instagram account. */
+        Script instagram(String channel, ObjectNode... events) {
+            steps.add(new Post(Messenger.delivery("instagram", List.of(Messenger.entryOf(Platform.INSTAGRAM_ID,
+                    channel, events)))));
             return this;
         }
 
@@ -191,7 +206,16 @@ class RedeliveryTest {
                         .move(s.user(1), APP_ID)
                         .batch(entry("messaging", passThreadControl(s.user(1), APP_ID, INBOX_APP_ID, "done"),
                                 requestThreadControl(s.user(2), INBOX_APP_ID)),
-                                entry("standby", text(s.user(0), "thanks")))));
+                                entry("standby", text(s.user(0), "thanks")))),
+                new Scenario("instagram: asks for a person, waits on standby, agent answers, Done", 1, s -> s
+                        .instagram("messaging", Messenger.textTo(Platform.INSTAGRAM_ID, s.user(0), "hi"))
+                        .instagram("messaging", Messenger.textTo(Platform.INSTAGRAM_ID, s.user(0),
+                                "I want to talk to a person"))
+                        .instagram("standby", Messenger.textTo(Platform.INSTAGRAM_ID, s.user(0), "hello?"))
+                        .move(s.user(0), APP_ID)
+                        .instagram("messaging", instagramDone(s.user(0)))
+                        .instagram("messaging", Messenger.textTo(Platform.INSTAGRAM_ID, s.user(0), "refund?")),
+                        Platform.INSTAGRAM_ID));
     }
 
     /** How one run delivers the steps: each copy of a delivery is a {@link Post} of the same body. */
@@ -236,14 +260,20 @@ class RedeliveryTest {
     private Outcome play(Scenario scenario, Replay replay, Random random) {
         var users = IntStream.range(0, scenario.users()).mapToObj(i -> newUser()).toList();
         for (var step : schedule(scenario.build(users), replay, random)) {
-            if (step instanceof Move move) {
-                graph.setOwner(move.user(), move.ownerAppId());
-            } else if (step instanceof Post p) {
-                post(p.body()).then().statusCode(200);
+            switch (step) {
+                case Move move -> graph.setOwner(move.user(), move.ownerAppId());
+                case Post p -> post(p.body()).then().statusCode(200);
             }
         }
         return new Outcome(users.stream().map(graph::effects).toList(),
-                users.stream().map(RedeliveryTest::thread).toList());
+                users.stream().map(u -> thread(scenario.account(), u)).toList());
+    }
+
+    /** The Instagram Inbox passes the thread back: to the Instagram account's own entry. */
+    private static ObjectNode instagramDone(String user) {
+        var done = passThreadControl(user, APP_ID, "1217981644879628", "done");
+        ((ObjectNode) done.get("recipient")).put("id", Platform.INSTAGRAM_ID);
+        return done;
     }
 
     /** The steps as Messenger sends them: each delivery 1 to 3 times; late copies after any later step. */
@@ -253,7 +283,7 @@ class RedeliveryTest {
         for (int i = 0; i < steps.size(); i++) {
             var step = steps.get(i);
             out.add(step);
-            if (step instanceof Post) {
+            if (step instanceof Post) { // a filter over the script's own steps, not a dispatch
                 DELIVERIES.incrementAndGet();
                 int copies = replay == Replay.ONCE ? 0 : random.nextInt(3);
                 COPIES.addAndGet(copies);
@@ -270,8 +300,8 @@ class RedeliveryTest {
     }
 
     /** The stored thread without times and ids that differ between runs. */
-    static String thread(String user) {
-        var t = Operator.thread(user);
+    static String thread(String account, String user) {
+        var t = Operator.thread(account, user);
         var transcript = t.getList("transcript", Map.class).stream().map(l -> l.get("who") + ": " + l.get("text"))
                 .toList();
         var history = t.getList("history", Map.class).stream()

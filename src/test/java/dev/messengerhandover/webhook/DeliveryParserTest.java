@@ -29,7 +29,7 @@ class DeliveryParserTest {
                      "message":{"is_echo":true,"app_id":263902037430900,"mid":"m2","text":"agent"}}]}]}
                 """;
         var d = DeliveryParser.parse(body.getBytes(StandardCharsets.UTF_8));
-        assertThat(d.isPage()).isTrue();
+        assertThat(d.isMessaging()).isTrue();
         assertThat(d.events()).hasSize(4);
         var m = (WebhookEvent.Message) d.events().get(0);
         assertThat(m.quickReplyPayload()).isEqualTo("P");
@@ -52,11 +52,13 @@ class DeliveryParserTest {
         var body = """
                 {"object":"page","entry":[{"id":"1","time":1,"messaging":[
                   {"recipient":{"id":"1"},"timestamp":1,"app_roles":{"123":["primary_receiver"]}},
-                  {"sender":{"id":"u"},"recipient":{"id":"1"},"timestamp":2,"reaction":{"emoji":"x"}}]}]}
+                  {"sender":{"id":"u"},"recipient":{"id":"1"},"timestamp":2,"reaction":{"emoji":"x"}},
+                  {"sender":{"id":"u"},"recipient":{"id":"1"},"timestamp":3,"game_play":{"score":1}}]}]}
                 """;
         var d = DeliveryParser.parse(body.getBytes(StandardCharsets.UTF_8));
         assertThat(d.events().get(0)).isInstanceOf(WebhookEvent.AppRoles.class);
-        assertThat(d.events().get(1)).isInstanceOf(WebhookEvent.Unknown.class);
+        assertThat(d.events().get(1)).isInstanceOf(WebhookEvent.Reaction.class);
+        assertThat(d.events().get(2)).isInstanceOf(WebhookEvent.Unknown.class);
     }
 
     @Test

@@ -120,7 +120,8 @@ class WebhookResourceTest {
 
     @Test
     void deliveriesForOtherObjectsAreAcknowledgedAndIgnored() {
-        post("{\"object\":\"instagram\",\"entry\":[]}").then().statusCode(200).body("status", equalTo("ignored"));
+        post("{\"object\":\"whatsapp_business_account\",\"entry\":[]}").then().statusCode(200)
+                .body("status", equalTo("ignored"));
     }
 
     @Test

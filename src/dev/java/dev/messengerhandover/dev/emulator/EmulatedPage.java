@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,16 +19,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Answer;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
+import dev.messengerhandover.dev.platform.MessengerPlatform.Event;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
 
 /**
- * The emulator's Page: the {@link MessengerPlatform} (the same model the tests' Graph stand-in runs on), a clock the
- * page can move forward, and the timeline of what happened: every webhook delivery to the bot with its answer, every
- * Graph call with its request and answer, and what the Page Inbox heard. The caller posts the {@link Delivery
- * deliveries} an action returns to the bot's webhook; the Page Inbox's events are shown, its folders kept by the
- * platform.
+ * The emulator's Pages: one {@link MessengerPlatform} per Page (the same model the tests' Graph stand-in runs on), a
+ * Page possibly with its linked Instagram account; a clock the page can move forward; and the timeline of what
+ * happened: every webhook delivery to the bot with its answer, every Graph call with its request and answer, and what
+ * the Inboxes heard. The caller posts the {@link Delivery deliveries} an action returns to the bot's webhook.
  *
- * <p>Pure and single-threaded by contract: every public method is synchronized, no I/O.
+ * <p>Pure: every public method is synchronized, no I/O.
  */
 public final class EmulatedPage {
 
@@ -40,11 +41,21 @@ public final class EmulatedPage {
     private static final List<String> NAMES = List.of("Alex", "Sam", "Noor", "Lena", "Kofi", "Mia", "Ravi", "Yuki",
             "Iris", "Tomás", "Ada", "Omar");
 
-    /** A webhook delivery owed to the bot: one event on one channel, with its timeline entry. */
-    public record Delivery(String channel, ObjectNode event, long timelineId) {
-        /** The body as Messenger posts it. */
-        public ObjectNode body(String pageId) {
-            return new MessengerPlatform.Event(null, channel, event).delivery(pageId);
+    /** One Page the emulator runs: its id, token, name, and linked Instagram account ({@code null}: none). */
+    public record PageSpec(String pageId, String token, String name, String instagramId) {
+    }
+
+    /** A webhook delivery owed to the bot, as Meta posts it, with the timeline entries of its events. */
+    public record Delivery(ObjectNode body, List<Long> timelineIds) {
+        /** The first entry's channel ({@code messaging} or {@code standby}). */
+        public String channel() {
+            var entry = body.path("entry").get(0);
+            return entry.has(MESSAGING) ? MESSAGING : STANDBY;
+        }
+
+        /** The first entry's first event. */
+        public ObjectNode event() {
+            return (ObjectNode) body.path("entry").get(0).path(channel()).get(0);
         }
     }
 
@@ -55,22 +66,38 @@ public final class EmulatedPage {
         }
     }
 
-    private final MessengerPlatform platform;
+    private final Map<String, MessengerPlatform> platforms = new LinkedHashMap<>();
+    private final Map<String, String> names = new LinkedHashMap<>();
     private final Deque<ObjectNode> timeline = new ArrayDeque<>();
     private final LongSupplier realClock;
+    private final String botAppId;
     private long offsetMillis;
     private long nextId = 1;
+    private long nextUser = 1;
     private long version;
 
+    /** One Page, without Instagram. */
     public EmulatedPage(String pageId, String pageToken, String botAppId, String inboxAppId, Mode mode,
             LongSupplier realClock) {
-        this.realClock = realClock;
-        this.platform = new MessengerPlatform(pageId, pageToken, botAppId, inboxAppId, Set.of(inboxAppId), mode,
-                this::now, false);
+        this(List.of(new PageSpec(pageId, pageToken, "Page", null)), botAppId, inboxAppId,
+                MessengerPlatform.INSTAGRAM_INBOX_APP_ID, mode, realClock);
     }
 
+    public EmulatedPage(List<PageSpec> pages, String botAppId, String inboxAppId, String instagramInboxAppId,
+            Mode mode, LongSupplier realClock) {
+        this.realClock = realClock;
+        this.botAppId = botAppId;
+        for (var page : pages) {
+            platforms.put(page.pageId(), new MessengerPlatform(page.pageId(), page.token(), null, botAppId,
+                    inboxAppId, page.instagramId(), instagramInboxAppId, Set.of(inboxAppId, instagramInboxAppId),
+                    mode, this::now, false));
+            names.put(page.pageId(), page.name());
+        }
+    }
+
+    /** The first Page's id. */
     public synchronized String pageId() {
-        return platform.pageId();
+        return platforms.keySet().iterator().next();
     }
 
     /** Grows with every change; the page uses it to know when to fetch the state again. */
@@ -86,54 +113,91 @@ public final class EmulatedPage {
 
     /** Someone opens the Page's chat; without a name, one the page has not used yet. */
     public synchronized String addUser(String name) {
+        return addUser(name, pageId());
+    }
+
+    /**
+     * Someone opens a chat with {@code accountId}: a Page (Messenger) or a Page's linked Instagram account (direct
+     * messages; their id an IGSID). Every user's id is unique across the accounts.
+     */
+    public synchronized String addUser(String name, String accountId) {
         var taken = new HashSet<String>();
-        platform.threads().forEach(t -> taken.add(t.name()));
+        platforms.values().forEach(p -> p.threads().forEach(t -> taken.add(t.name())));
         var chosen = name != null && !name.isBlank() ? name.strip() : NAMES.stream().filter(n -> !taken.contains(n))
                 .findFirst().orElse("User " + (taken.size() + 1));
-        var psid = platform.addUser(chosen).psid();
-        changed();
-        return psid;
+        for (var platform : platforms.values()) {
+            boolean instagram = accountId.equals(platform.instagramId());
+            if (instagram || accountId.equals(platform.pageId())) {
+                var psid = Long.toString((instagram ? 8_000_000_000_000_000L : 7_000_000_000_000_000L) + nextUser++);
+                platform.addUser(chosen, psid, instagram);
+                changed();
+                return psid;
+            }
+        }
+        throw new IllegalArgumentException("no account " + accountId);
     }
 
     public synchronized Outcome userSends(String psid, String text, String quickReplyPayload) {
-        return apply(() -> platform.userSends(psid, text, quickReplyPayload),
+        return apply(() -> platformOf(psid).userSends(psid, text, quickReplyPayload),
                 (quickReplyPayload != null ? "quick reply " : "message ") + quote(text));
     }
 
     public synchronized Outcome userTaps(String psid, String title, String payload) {
-        return apply(() -> platform.userTaps(psid, title, payload), "postback " + quote(title));
+        return apply(() -> platformOf(psid).userTaps(psid, title, payload), "postback " + quote(title));
+    }
+
+    /**
+     * Each account's latest user writes {@code text} at the same moment, and Meta batches it: one delivery per kind of
+     * account ({@code page}, {@code instagram}) holding an entry per account.
+     */
+    public synchronized Outcome everyAccountSays(String text) {
+        var deliveries = new ArrayList<Delivery>();
+        for (var platform : platforms.values()) {
+            for (var instagram : platform.instagramId() == null ? List.of(false) : List.of(false, true)) {
+                var latest = platform.threads().stream().filter(t -> t.instagram() == instagram)
+                        .reduce((a, b) -> b);
+                var psid = latest.isPresent() ? latest.get().psid()
+                        : addUser(null, instagram ? platform.instagramId() : platform.pageId());
+                var outcome = userSends(psid, text, null);
+                if (!outcome.ok()) {
+                    return outcome;
+                }
+                deliveries.addAll(outcome.deliveries());
+            }
+        }
+        return new Outcome(200, JSON.objectNode().put("success", true), batched(deliveries));
     }
 
     public synchronized void agentOpens(String psid) {
-        platform.agentOpens(psid);
+        platformOf(psid).agentOpens(psid);
         changed();
     }
 
     public synchronized Outcome agentReplies(String psid, String text) {
-        return apply(() -> platform.agentReplies(psid, text), "the agent's reply " + quote(text));
+        return apply(() -> platformOf(psid).agentReplies(psid, text), "the agent's reply " + quote(text));
     }
 
     /** Done, as a pass back to the bot or as a release without webhook. */
     public synchronized Outcome agentDone(String psid, Done how) {
-        return apply(() -> platform.agentDone(psid, how), how == Done.PASS_BACK ? "Done (pass back)"
+        return apply(() -> platformOf(psid).agentDone(psid, how), how == Done.PASS_BACK ? "Done (pass back)"
                 : "Done (release)");
     }
 
     public synchronized Outcome moveToInbox(String psid) {
-        return apply(() -> platform.moveToMain(psid), "move to Inbox");
+        return apply(() -> platformOf(psid).moveToMain(psid), "move to Inbox");
     }
 
-    /** A Page admin sets or clears the default app. */
+    /** A Page admin sets or clears the default app, on every Page here. */
     public synchronized void mode(Mode mode) {
-        platform.mode(mode);
-        note("platform", mode == Mode.ROUTING ? "Conversation Routing: the bot is the Page's default app"
+        platforms.values().forEach(p -> p.mode(mode));
+        note("platform", mode == Mode.ROUTING ? "Conversation Routing: the bot is the Pages' default app"
                 : "Default behaviour: no default app", null, 0);
     }
 
     /** Time passes: control of quiet threads expires, messaging windows close. */
     public synchronized void advance(Duration by) {
         offsetMillis += by.toMillis();
-        platform.threads(); // expirations are noticed now, and noted on the threads
+        platforms.values().forEach(MessengerPlatform::threads); // expirations are noticed now, and noted
         note("clock", "+" + describe(by) + ": it is now " + java.time.Instant.ofEpochMilli(now()), null, 0);
     }
 
@@ -144,8 +208,10 @@ public final class EmulatedPage {
             Map<String, String> query) {
         var detail = JSON.objectNode();
         detail.set("request", body != null ? body : JSON.objectNode().setAll(objectOf(query)));
-        var entry = note("graph", method + " " + (edge == null ? node + "?" + query.getOrDefault("fields", "")
+        var entry = note("graph", method + " " + node + "/" + (edge == null ? "?" + query.getOrDefault("fields", "")
                 : edge), detail, 0);
+        var platform = platforms.values().stream().filter(p -> p.hasToken(token)).findFirst()
+                .orElse(platforms.values().iterator().next());
         var answer = platform.graph(method, node, edge, token, body, query);
         entry.put("status", answer.status()).set("detail", detail.set("response", answer.body()));
         return outcome(answer);
@@ -153,21 +219,35 @@ public final class EmulatedPage {
 
     // --- views -------------------------------------------------------------------------------------------------
 
-    /** Everything the page shows, as JSON: conversations with folder, owner and history, the timeline, the clock. */
+    /** Everything the page shows, as JSON: accounts, conversations with folder, owner and history, the timeline. */
     public synchronized ObjectNode snapshot() {
-        var s = JSON.objectNode().put("version", version).put("pageId", platform.pageId())
-                .put("botAppId", platform.botAppId()).put("inboxAppId", platform.inboxAppId())
-                .put("mode", platform.mode() == Mode.ROUTING ? "routing" : "default-behaviour").put("now", now())
+        var first = platforms.values().iterator().next();
+        var s = JSON.objectNode().put("version", version).put("pageId", first.pageId()).put("botAppId", botAppId)
+                .put("inboxAppId", first.inboxAppId())
+                .put("mode", first.mode() == Mode.ROUTING ? "routing" : "default-behaviour").put("now", now())
                 .put("controlLastsSeconds", MessengerPlatform.CONTROL_LASTS.toSeconds());
+        var accounts = s.putArray("accounts");
         var list = s.putArray("conversations");
-        for (var t : platform.threads()) {
-            var owner = t.owner();
-            list.addObject().put("psid", t.psid()).put("name", t.name()).put("owner", owner)
-                    .put("role", owner == null ? "idle" : owner.equals(platform.botAppId()) ? "bot"
-                            : owner.equals(platform.inboxAppId()) ? "inbox" : "other")
-                    .put("expiresAt", t.expiresAt())
-                    .put("folder", t.folder() == MessengerPlatform.Folder.MAIN ? "inbox" : "done")
-                    .put("notified", t.unread()).set("messages", t.lines().deepCopy());
+        for (var platform : platforms.values()) {
+            var name = names.get(platform.pageId());
+            accounts.addObject().put("id", platform.pageId()).put("platform", "messenger").put("name", name)
+                    .put("inbox", "Page Inbox").put("inboxAppId", platform.inboxAppId());
+            if (platform.instagramId() != null) {
+                accounts.addObject().put("id", platform.instagramId()).put("platform", "instagram")
+                        .put("name", name).put("inbox", "Instagram Inbox")
+                        .put("inboxAppId", platform.instagramInboxAppId());
+            }
+            for (var t : platform.threads()) {
+                var owner = t.owner();
+                list.addObject().put("psid", t.psid()).put("name", t.name())
+                        .put("account", t.instagram() ? platform.instagramId() : platform.pageId())
+                        .put("platform", t.instagram() ? "instagram" : "messenger").put("owner", owner)
+                        .put("role", owner == null ? "idle" : owner.equals(botAppId) ? "bot"
+                                : owner.equals(platform.inboxOf(t)) ? "inbox" : "other")
+                        .put("expiresAt", t.expiresAt())
+                        .put("folder", t.folder() == MessengerPlatform.Folder.MAIN ? "inbox" : "done")
+                        .put("notified", t.unread()).set("messages", t.lines().deepCopy());
+            }
         }
         var events = s.putArray("timeline");
         timeline.forEach(events::add);
@@ -175,21 +255,25 @@ public final class EmulatedPage {
     }
 
     public synchronized String ownerOf(String psid) {
-        return platform.ownerOf(psid);
+        return platformOf(psid).ownerOf(psid);
     }
 
     /** Records what became of a webhook delivery: the function's status, or -1 when it could not be reached. */
-    public synchronized void delivered(long timelineId, int status, long millis) {
+    public synchronized void delivered(List<Long> timelineIds, int status, long millis) {
         for (var entry : timeline) {
-            if (entry.path("id").asLong() == timelineId) {
+            if (timelineIds.contains(entry.path("id").asLong())) {
                 entry.put("status", status).put("millis", millis);
-                changed();
-                return;
             }
         }
+        changed();
     }
 
     // --- helpers -----------------------------------------------------------------------------------------------
+
+    private MessengerPlatform platformOf(String psid) {
+        return platforms.values().stream().filter(p -> p.knows(psid)).findFirst()
+                .orElse(platforms.values().iterator().next());
+    }
 
     private Outcome apply(Supplier<Answer> action, String what) {
         var answer = action.get();
@@ -199,20 +283,44 @@ public final class EmulatedPage {
         return outcome(answer);
     }
 
-    /** The bot's events become deliveries to post; the Page Inbox's are noted, as its side of the story. */
+    /** The bot's events become deliveries to post; the Inboxes' are noted, as their side of the story. */
     private Outcome outcome(Answer answer) {
         var deliveries = new ArrayList<Delivery>();
         for (var event : answer.events()) {
-            if (platform.botAppId().equals(event.appId())) {
-                var entry = note("webhook", "to the bot on " + event.channel() + ": " + event.kind(), event.body(), 0);
-                deliveries.add(new Delivery(event.channel(), event.body(), entry.path("id").asLong()));
+            if (botAppId.equals(event.appId())) {
+                var entry = note("webhook", "to the bot on " + event.channel() + " (" + event.object() + " "
+                        + event.entryId() + "): " + event.kind(), event.body(), 0);
+                deliveries.add(new Delivery(event.delivery(), List.of(entry.path("id").asLong())));
             } else {
-                note("inbox", "to " + platform.appName(event.appId()) + " on " + event.channel() + ": "
-                        + event.kind(), event.body(), 0);
+                note("inbox", "to " + appName(event) + " on " + event.channel() + ": " + event.kind(), event.body(),
+                        0);
             }
         }
         changed();
         return new Outcome(answer.status(), answer.body(), deliveries);
+    }
+
+    /** Deliveries of the same kind of account in one, with an entry each, as Meta batches them. */
+    private static List<Delivery> batched(List<Delivery> deliveries) {
+        var byObject = new LinkedHashMap<String, Delivery>();
+        for (var d : deliveries) {
+            var object = d.body().path("object").asText();
+            var merged = byObject.get(object);
+            if (merged == null) {
+                byObject.put(object, new Delivery(d.body().deepCopy(), new ArrayList<>(d.timelineIds())));
+            } else {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) merged.body().get("entry"))
+                        .addAll((com.fasterxml.jackson.databind.node.ArrayNode) d.body().get("entry"));
+                merged.timelineIds().addAll(d.timelineIds());
+            }
+        }
+        return List.copyOf(byObject.values());
+    }
+
+    private String appName(Event event) {
+        return platforms.values().stream().filter(p -> event.entryId().equals(p.pageId())
+                || event.entryId().equals(p.instagramId())).findFirst().map(p -> p.appName(event.appId()))
+                .orElse("app " + event.appId());
     }
 
     private ObjectNode note(String kind, String title, JsonNode detail, int status) {
@@ -239,7 +347,7 @@ public final class EmulatedPage {
     }
 
     private static Map<String, JsonNode> objectOf(Map<String, String> query) {
-        var out = new java.util.LinkedHashMap<String, JsonNode>();
+        var out = new LinkedHashMap<String, JsonNode>();
         query.forEach((k, v) -> out.put(k, JSON.textNode(v)));
         return out;
     }

@@ -48,10 +48,32 @@ public class Emulator {
     private final BroadcastProcessor<Long> changes = BroadcastProcessor.create();
 
     public Emulator(MessengerConfig messenger, EmulatorConfig config) {
-        this.page = new EmulatedPage(config.pageId(), messenger.pageAccessToken(), messenger.appId(),
-                messenger.pageInboxAppId(), config.mode(), System::currentTimeMillis);
+        this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
+                messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
         this.webhook = config.webhookUrl();
         this.signer = new SignatureVerifier(messenger.appSecret());
+    }
+
+    /**
+     * The Pages the function is configured for, so that the emulator accepts their tokens: {@code messenger.pages},
+     * or the one Page of {@code messenger.page-access-token} as {@code emulator.page-id}.
+     */
+    static List<EmulatedPage.PageSpec> pages(MessengerConfig messenger, EmulatorConfig config) {
+        var json = messenger.pages().filter(p -> !p.isBlank());
+        if (json.isEmpty()) {
+            return List.of(new EmulatedPage.PageSpec(config.pageId(), messenger.pageAccessToken().orElse(""), "Page",
+                    messenger.instagramId().orElse(null)));
+        }
+        try {
+            var pages = new java.util.ArrayList<EmulatedPage.PageSpec>();
+            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get());
+            root.fields().forEachRemaining(f -> pages.add(new EmulatedPage.PageSpec(f.getKey(),
+                    f.getValue().path("accessToken").asText(), f.getValue().path("name").asText("Page " + f.getKey()),
+                    f.getValue().path("instagramId").asText(null))));
+            return pages;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("messenger.pages is not JSON", e);
+        }
     }
 
     public EmulatedPage page() {
@@ -80,7 +102,7 @@ public class Emulator {
     }
 
     private void post(EmulatedPage.Delivery delivery) {
-        var bytes = escapeNonAscii(delivery.body(page.pageId()).toString()).getBytes(StandardCharsets.US_ASCII);
+        var bytes = escapeNonAscii(delivery.body().toString()).getBytes(StandardCharsets.US_ASCII);
         var request = HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .header(SignatureVerifier.HEADER, signer.header(bytes))
@@ -99,7 +121,7 @@ public class Emulator {
                 break;
             }
         }
-        page.delivered(delivery.timelineId(), status, (System.nanoTime() - started) / 1_000_000);
+        page.delivered(delivery.timelineIds(), status, (System.nanoTime() - started) / 1_000_000);
         changed();
     }
 

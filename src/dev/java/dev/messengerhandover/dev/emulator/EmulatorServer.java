@@ -61,7 +61,14 @@ public class EmulatorServer {
         router.get("/emulator/api/changes").handler(this::changes);
 
         router.post("/emulator/api/users").handler(ctx -> {
-            var psid = emulator.page().addUser(body(ctx).path("name").asText(""));
+            var account = body(ctx).path("account").asText(emulator.page().pageId());
+            String psid;
+            try {
+                psid = emulator.page().addUser(body(ctx).path("name").asText(""), account);
+            } catch (IllegalArgumentException unknown) {
+                send(ctx, 400, json.createObjectNode().put("error", unknown.getMessage()));
+                return;
+            }
             emulator.changed();
             send(ctx, 200, json.createObjectNode().put("psid", psid));
         });
@@ -69,6 +76,9 @@ public class EmulatorServer {
                 () -> emulator.page().userSends(ctx.pathParam("psid"), text(ctx, "text"), text(ctx, "payload"))));
         router.post("/emulator/api/users/:psid/postbacks").handler(ctx -> act(ctx,
                 () -> emulator.page().userTaps(ctx.pathParam("psid"), text(ctx, "title"), text(ctx, "payload"))));
+        // One text from each account's latest user at once: Meta batches them, an entry per account in a delivery.
+        router.post("/emulator/api/every-account").handler(ctx -> act(ctx,
+                () -> emulator.page().everyAccountSays(text(ctx, "text"))));
         router.post("/emulator/api/inbox/:psid/open").handler(ctx -> {
             emulator.page().agentOpens(ctx.pathParam("psid"));
             emulator.changed();

@@ -43,6 +43,8 @@ public final class MessengerPlatform {
     public static final String MESSAGING = "messaging";
     public static final String STANDBY = "standby";
     public static final String PAGE_INBOX_APP_ID = "263902037430900";
+    public static final String INSTAGRAM_INBOX_APP_ID = "1217981644879628";
+    static final int INSTAGRAM_TEXT_LIMIT = 1000;
     public static final Duration CONTROL_LASTS = Duration.ofHours(24);
     public static final Duration MESSAGING_WINDOW = Duration.ofHours(24);
     public static final Duration MAX_EXTENSION = Duration.ofDays(7);
@@ -71,12 +73,15 @@ public final class MessengerPlatform {
         RELEASE
     }
 
-    /** A webhook event Messenger owes {@code appId}: {@code body} is the item of the {@code channel} array. */
-    public record Event(String appId, String channel, ObjectNode body) {
-        /** The delivery as Messenger posts it: {@code {"object":"page","entry":[{"id","time",CHANNEL:[body]}]}}. */
-        public ObjectNode delivery(String pageId) {
-            var delivery = JSON.objectNode().put("object", "page");
-            var entry = delivery.putArray("entry").addObject().put("id", pageId)
+    /**
+     * A webhook event Meta owes {@code appId}: {@code body} is the item of the {@code channel} array of an entry of
+     * {@code object} ({@code page}, or {@code instagram}) for {@code entryId} (the Page, or the Instagram account).
+     */
+    public record Event(String appId, String channel, ObjectNode body, String object, String entryId) {
+        /** The delivery as Meta posts it: {@code {"object":...,"entry":[{"id","time",CHANNEL:[body]}]}}. */
+        public ObjectNode delivery() {
+            var delivery = JSON.objectNode().put("object", object);
+            var entry = delivery.putArray("entry").addObject().put("id", entryId)
                     .put("time", body.path("timestamp").asLong());
             entry.putArray(channel).add(body);
             return delivery;
@@ -112,10 +117,17 @@ public final class MessengerPlatform {
         long userWroteAt;
         Folder folder = Folder.DONE;
         boolean unread;
+        final boolean instagram;
 
-        Conversation(String psid, String name) {
+        Conversation(String psid, String name, boolean instagram) {
             this.psid = psid;
             this.name = name;
+            this.instagram = instagram;
+        }
+
+        /** A direct-message thread with the Page's linked Instagram account, not a Messenger one. */
+        public boolean instagram() {
+            return instagram;
         }
 
         public String psid() {
@@ -150,9 +162,12 @@ public final class MessengerPlatform {
     }
 
     private final String pageId;
-    private final String pageToken;
+    private String pageToken;
     private final String botAppId;
     private final String inboxAppId;
+    private final String instagramId;
+    private final String instagramInboxAppId;
+    private final String appSecret;
     private final Set<String> connectedApps;
     private final LongSupplier clock;
     private final boolean knowsEveryUser;
@@ -167,10 +182,25 @@ public final class MessengerPlatform {
      */
     public MessengerPlatform(String pageId, String pageToken, String botAppId, String inboxAppId,
             Set<String> connectedApps, Mode mode, LongSupplier clock, boolean knowsEveryUser) {
+        this(pageId, pageToken, null, botAppId, inboxAppId, null, INSTAGRAM_INBOX_APP_ID, connectedApps, mode, clock,
+                knowsEveryUser);
+    }
+
+    /**
+     * A Page whose app requires the app secret ({@code appSecret}: every call must carry {@code appsecret_proof}),
+     * with a linked Instagram professional account ({@code instagramId}, or {@code null}) whose direct messages its
+     * Instagram Inbox works.
+     */
+    public MessengerPlatform(String pageId, String pageToken, String appSecret, String botAppId, String inboxAppId,
+            String instagramId, String instagramInboxAppId, Set<String> connectedApps, Mode mode, LongSupplier clock,
+            boolean knowsEveryUser) {
         this.pageId = pageId;
         this.pageToken = pageToken;
+        this.appSecret = appSecret;
         this.botAppId = botAppId;
         this.inboxAppId = inboxAppId;
+        this.instagramId = instagramId;
+        this.instagramInboxAppId = instagramInboxAppId;
         this.connectedApps = Set.copyOf(connectedApps);
         this.mode = mode;
         this.clock = clock;
@@ -187,6 +217,19 @@ public final class MessengerPlatform {
 
     public String inboxAppId() {
         return inboxAppId;
+    }
+
+    public String instagramId() {
+        return instagramId;
+    }
+
+    public String instagramInboxAppId() {
+        return instagramInboxAppId;
+    }
+
+    /** The Inbox that works a thread: the Page Inbox, or the Instagram Inbox for an Instagram thread. */
+    public String inboxOf(Conversation t) {
+        return t.instagram ? instagramInboxAppId : inboxAppId;
     }
 
     public Mode mode() {
@@ -210,7 +253,7 @@ public final class MessengerPlatform {
     public Conversation thread(String psid) {
         var t = threads.get(psid);
         if (t == null && knowsEveryUser && psid != null && !psid.isEmpty()) {
-            t = new Conversation(psid, "User " + psid);
+            t = new Conversation(psid, "User " + psid, false);
             threads.put(psid, t);
             userWrote(psid, now()); // a user the stand-in was not told about wrote just now
         }
@@ -218,6 +261,20 @@ public final class MessengerPlatform {
             expire(t);
         }
         return t;
+    }
+
+    /** Whether this Page (or its Instagram account) has a thread with {@code psid}. */
+    public boolean knows(String psid) {
+        return threads.containsKey(psid);
+    }
+
+    public boolean hasToken(String token) {
+        return token != null && constantTimeEquals(token, pageToken);
+    }
+
+    /** The Page's token is rotated (or revoked): the old one is refused with 190 from now on. */
+    public void token(String token) {
+        this.pageToken = token;
     }
 
     /** The owner Messenger holds for a user ({@code null}: idle). */
@@ -235,6 +292,14 @@ public final class MessengerPlatform {
 
     /** Tells a stand-in that the user wrote at {@code at}: their messaging window runs from then. */
     public void userWrote(String psid, long at) {
+        userWrote(psid, at, false);
+    }
+
+    /** The same, for a user of the linked Instagram account ({@code instagram}) or of the Page. */
+    public void userWrote(String psid, long at, boolean instagram) {
+        if (instagram && !threads.containsKey(psid)) {
+            threads.put(psid, new Conversation(psid, "Instagram user " + psid, true));
+        }
         var t = thread(psid);
         if (t != null) {
             t.userWroteAt = Math.max(t.userWroteAt, at);
@@ -251,8 +316,18 @@ public final class MessengerPlatform {
 
     /** Someone opens the Page's chat. */
     public Conversation addUser(String name) {
-        var psid = Long.toString(7_000_000_000_000_000L + threads.size() + 1);
-        var t = new Conversation(psid, name);
+        return addUser(name, Long.toString(7_000_000_000_000_000L + threads.size() + 1), false);
+    }
+
+    /**
+     * Someone opens the Page's chat ({@code instagram}: a direct-message chat with its linked Instagram account), as
+     * {@code psid} (an IGSID on Instagram).
+     */
+    public Conversation addUser(String name, String psid, boolean instagram) {
+        if (instagram && instagramId == null) {
+            throw new IllegalStateException("page " + pageId + " has no linked Instagram account");
+        }
+        var t = new Conversation(psid, name, instagram);
         threads.put(psid, t);
         return t;
     }
@@ -288,17 +363,17 @@ public final class MessengerPlatform {
             t.owner = botAppId; // the default app answers a thread nobody controls
         }
         activity(t);
-        if (inboxAppId.equals(t.owner) || t.folder == Folder.MAIN) {
+        if (inboxOf(t).equals(t.owner) || t.folder == Folder.MAIN) {
             t.unread = true;
         }
         var events = new ArrayList<Event>();
-        for (var app : apps()) {
+        for (var app : apps(t)) {
             var channel = channelOf(t, app);
             var item = content.deepCopy();
             if (STANDBY.equals(channel) && "postback".equals(field)) {
                 item.remove("payload");
             }
-            events.add(new Event(app, channel, (ObjectNode) event(t.psid, pageId).set(field, item)));
+            events.add(deliver(t, app, channel, (ObjectNode) event(t.psid, entryOf(t)).set(field, item)));
         }
         return new Answer(200, ok(), events);
     }
@@ -323,9 +398,9 @@ public final class MessengerPlatform {
             return refused(t == null ? "no such user" : "empty message");
         }
         var events = new ArrayList<Event>();
-        if (!inboxAppId.equals(t.owner)) {
+        if (!inboxOf(t).equals(t.owner)) {
             if (mode == Mode.ROUTING) {
-                events.addAll(control(t, "take_thread_control", inboxAppId, "The Page Inbox took the conversation"));
+                events.addAll(control(t, "take_thread_control", inboxOf(t), "The Page Inbox took the conversation"));
             } else if (t.owner != null) {
                 return graphError(10, 2018300, "(#10) Another app is controlling this thread");
             }
@@ -335,7 +410,7 @@ public final class MessengerPlatform {
         activity(t);
         var mid = mid();
         t.lines.add(line("agent", text).put("mid", mid));
-        var echo = JSON.objectNode().put("is_echo", true).put("app_id", inboxAppId).put("mid", mid).put("text", text);
+        var echo = JSON.objectNode().put("is_echo", true).put("app_id", inboxOf(t)).put("mid", mid).put("text", text);
         events.addAll(echoes(t, echo));
         return new Answer(200, ok(), events);
     }
@@ -348,7 +423,7 @@ public final class MessengerPlatform {
         }
         t.folder = Folder.DONE;
         t.unread = false;
-        if (!inboxAppId.equals(t.owner)) {
+        if (!inboxOf(t).equals(t.owner)) {
             return new Answer(200, ok(), List.of()); // nothing to give back: the Inbox does not hold the thread
         }
         if (how == Done.RELEASE) {
@@ -371,20 +446,20 @@ public final class MessengerPlatform {
             return refused("no such user");
         }
         t.folder = Folder.MAIN;
-        if (inboxAppId.equals(t.owner)) {
+        if (inboxOf(t).equals(t.owner)) {
             return new Answer(200, ok(), List.of());
         }
         if (mode == Mode.ROUTING) {
-            return new Answer(200, ok(), control(t, "take_thread_control", inboxAppId,
+            return new Answer(200, ok(), control(t, "take_thread_control", inboxOf(t),
                     "Moved to the main folder: the Page Inbox took the conversation"));
         }
         t.lines.add(line("system", "Moved to Inbox: the Page Inbox asked for the conversation"));
         if (t.owner == null) {
-            return new Answer(200, ok(), pass(t, inboxAppId, "Moved to Inbox"));
+            return new Answer(200, ok(), pass(t, inboxOf(t), "Moved to Inbox"));
         }
-        var request = JSON.objectNode().put("requested_owner_app_id", inboxAppId).put("metadata", "Moved to Inbox");
-        return new Answer(200, ok(), List.of(new Event(t.owner, MESSAGING,
-                (ObjectNode) event(t.psid, pageId).set("request_thread_control", request))));
+        var request = JSON.objectNode().put("requested_owner_app_id", inboxOf(t)).put("metadata", "Moved to Inbox");
+        return new Answer(200, ok(), List.of(deliver(t, t.owner, MESSAGING,
+                (ObjectNode) event(t.psid, entryOf(t)).set("request_thread_control", request))));
     }
 
     // --- Graph, as the bot calls it with its Page token --------------------------------------------------------
@@ -397,6 +472,15 @@ public final class MessengerPlatform {
             Map<String, String> query) {
         if (token == null || !constantTimeEquals(token, pageToken)) {
             return graphError(190, 0, "Invalid OAuth access token - Cannot parse access token");
+        }
+        if (appSecret != null) {
+            var proof = query.get("appsecret_proof");
+            if (proof == null) {
+                return graphError(100, 0, "(#100) API calls from the server require an appsecret_proof argument");
+            }
+            if (!constantTimeEquals(proof, proofOf(token))) {
+                return graphError(100, 0, "(#100) Invalid appsecret_proof provided in the API argument");
+            }
         }
         if (!"me".equals(node) && !pageId.equals(node)) {
             return graphError(100, 33, "Unsupported " + method + " request. Object with ID '" + node
@@ -438,7 +522,8 @@ public final class MessengerPlatform {
         }
         var body = JSON.objectNode();
         body.putObject("messaging_feature_status").put("hop_v2", mode == Mode.ROUTING)
-                .put("msgr_multi_app", mode == Mode.ROUTING).put("ig_multi_app", false);
+                .put("msgr_multi_app", mode == Mode.ROUTING).put("ig_multi_app", mode == Mode.ROUTING
+                        && instagramId != null);
         body.put("id", pageId);
         return new Answer(200, body, List.of());
     }
@@ -468,9 +553,9 @@ public final class MessengerPlatform {
         if (text == null && attachment.isMissingNode()) {
             return graphError(100, 0, "(#100) Must send either message or sender action");
         }
-        if (text != null && text.length() > TEXT_LIMIT) {
-            return graphError(100, 0, "(#100) Length of param message[text] must be less than or equal to "
-                    + TEXT_LIMIT);
+        int limit = t.instagram ? INSTAGRAM_TEXT_LIMIT : TEXT_LIMIT;
+        if (text != null && text.length() > limit) {
+            return graphError(100, 0, "(#100) Length of param message[text] must be less than or equal to " + limit);
         }
         var quickReplies = message.path("quick_replies");
         if (quickReplies.size() > QUICK_REPLY_LIMIT) {
@@ -491,7 +576,7 @@ public final class MessengerPlatform {
         }
         var target = control.path("app_id").asText(null);
         var controlType = control.path("control_type").asText("release");
-        if (!control.isMissingNode() && "pass".equals(controlType) && target != null && !connected(target)) {
+        if (!control.isMissingNode() && "pass".equals(controlType) && target != null && !connected(t, target)) {
             return graphError(100, 0, "(#100) Param thread_control[app_id] must be an app connected to the Page");
         }
         var refusal = mayAct(t, "send");
@@ -537,7 +622,7 @@ public final class MessengerPlatform {
             return graphError(100, 0, "(#100) Param target_app_id is required: the Page has no default app");
         }
         target = target(target);
-        if (!connected(target) && !botAppId.equals(target)) {
+        if (!connected(t, target) && !botAppId.equals(target)) {
             return graphError(100, 0, "(#100) Param target_app_id must be an app connected to the Page");
         }
         var refusal = mayAct(t, "pass thread control");
@@ -585,8 +670,8 @@ public final class MessengerPlatform {
             return graphError(100, 2018151, "(#100) Only another app's thread can be requested");
         }
         var request = JSON.objectNode().put("requested_owner_app_id", botAppId);
-        return new Answer(200, ok(), List.of(new Event(t.owner, MESSAGING,
-                (ObjectNode) event(t.psid, pageId).set("request_thread_control", request))));
+        return new Answer(200, ok(), List.of(deliver(t, t.owner, MESSAGING,
+                (ObjectNode) event(t.psid, entryOf(t)).set("request_thread_control", request))));
     }
 
     private Answer extend(Conversation t, JsonNode body) {
@@ -619,7 +704,7 @@ public final class MessengerPlatform {
         var previous = t.owner;
         t.owner = to;
         activity(t);
-        if (inboxAppId.equals(to)) {
+        if (inboxOf(t).equals(to)) {
             t.folder = Folder.MAIN;
             t.unread = true;
         }
@@ -630,7 +715,8 @@ public final class MessengerPlatform {
         if (metadata != null) {
             pass.put("metadata", metadata);
         }
-        return List.of(new Event(to, MESSAGING, (ObjectNode) event(t.psid, pageId).set("pass_thread_control", pass)));
+        return List.of(deliver(t, to, MESSAGING,
+                (ObjectNode) event(t.psid, entryOf(t)).set("pass_thread_control", pass)));
     }
 
     /** Control moves to {@code to} by a take; the previous owner hears {@code take_thread_control}. */
@@ -649,14 +735,14 @@ public final class MessengerPlatform {
             return List.of();
         }
         var take = JSON.objectNode().put("previous_owner_app_id", previous).put("new_owner_app_id", to);
-        return List.of(new Event(previous, MESSAGING, (ObjectNode) event(t.psid, pageId).set(field, take)));
+        return List.of(deliver(t, previous, MESSAGING, (ObjectNode) event(t.psid, entryOf(t)).set(field, take)));
     }
 
     /** Echoes of a message the Page sent, to every app, on the channel it hears the thread on. */
     private List<Event> echoes(Conversation t, ObjectNode echo) {
         var events = new ArrayList<Event>();
-        for (var app : apps()) {
-            events.add(new Event(app, channelOf(t, app), (ObjectNode) event(pageId, t.psid).set("message",
+        for (var app : apps(t)) {
+            events.add(deliver(t, app, channelOf(t, app), (ObjectNode) event(entryOf(t), t.psid).set("message",
                     echo.deepCopy())));
         }
         return events;
@@ -685,24 +771,35 @@ public final class MessengerPlatform {
         t.expiresAt = t.owner == null ? 0 : Math.max(t.expiresAt, now() + CONTROL_LASTS.toMillis());
     }
 
-    /** The apps that receive this Page's webhooks: the bot and the Page Inbox (others only act through Graph). */
-    private List<String> apps() {
-        return List.of(botAppId, inboxAppId);
+    /** The apps that receive a thread's webhooks: the bot and its Inbox (others only act through Graph). */
+    private List<String> apps(Conversation t) {
+        return List.of(botAppId, inboxOf(t));
     }
 
     private String target(String appId) {
         return appId == null ? botAppId : appId;
     }
 
-    private boolean connected(String appId) {
-        return appId != null && (connectedApps.contains(appId) || inboxAppId.equals(appId));
+    private boolean connected(Conversation t, String appId) {
+        return appId != null && (connectedApps.contains(appId) || inboxOf(t).equals(appId));
     }
 
     public String appName(String appId) {
         if (appId == null) {
             return "nobody";
         }
-        return botAppId.equals(appId) ? "the bot" : inboxAppId.equals(appId) ? "the Page Inbox" : "app " + appId;
+        return botAppId.equals(appId) ? "the bot" : inboxAppId.equals(appId) ? "the Page Inbox"
+                : instagramInboxAppId.equals(appId) ? "the Instagram Inbox" : "app " + appId;
+    }
+
+    /** An event for {@code app} about thread {@code t}: an Instagram thread's come as {@code object: instagram}. */
+    private Event deliver(Conversation t, String app, String channel, ObjectNode body) {
+        return new Event(app, channel, body, t.instagram ? "instagram" : "page", entryOf(t));
+    }
+
+    /** Whose entry a thread's events are in: the Page's, or its Instagram account's. */
+    private String entryOf(Conversation t) {
+        return t.instagram ? instagramId : pageId;
     }
 
     private ObjectNode event(String sender, String recipient) {
@@ -738,6 +835,17 @@ public final class MessengerPlatform {
         }
         error.put("fbtrace_id", "A" + Long.toHexString(Double.doubleToLongBits(Math.random())));
         return new Answer(400, body, List.of());
+    }
+
+    /** {@code appsecret_proof}: hex HMAC-SHA256 of the token under the app secret. */
+    private String proofOf(String token) {
+        try {
+            var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean constantTimeEquals(String a, String b) {

@@ -10,6 +10,8 @@
   let busy = false;         // an Inbox action is in flight: its buttons wait for it
   let lastNotified = new Set();
   let followNote = '';      // where the selected conversation went after an action
+  let inboxAccount = null;  // whose Inbox is shown: a Page's, or its Instagram account's
+  let newUserAccount = null; // where New user opens a chat
 
   const post = async (path, body) => {
     const res = await fetch(api + path, {
@@ -56,11 +58,17 @@
   }
 
   const conversation = (psid) => state && state.conversations.find((c) => c.psid === psid);
+  const account = (id) => state.accounts.find((a) => a.id === id);
+  const label = (a) => a ? a.name + (a.platform === 'instagram' ? ' · Instagram' : ' · Messenger') : '';
+  const several = () => state.accounts.length > 1;
 
   function renderUser() {
     const select = $('user-select');
     select.replaceChildren(...state.conversations.map((c) =>
-      el('option', { value: c.psid, selected: c.psid === user }, c.name + ' (' + c.psid + ')')));
+      el('option', { value: c.psid, selected: c.psid === user },
+        c.name + (several() ? ' · ' + label(account(c.account)) : '') + ' (' + c.psid + ')')));
+    $('account-select').replaceChildren(...state.accounts.map((a) =>
+      el('option', { value: a.id, selected: a.id === newUserAccount }, label(a))));
     const c = conversation(user);
     const log = $('chat-log');
     const visible = c ? c.messages.filter((m) => m.from !== 'system') : [];
@@ -74,8 +82,13 @@
   }
 
   function renderInbox() {
-    const inInbox = state.conversations.filter((c) => c.folder === 'inbox');
-    const inDone = state.conversations.filter((c) => c.folder === 'done');
+    if (!account(inboxAccount)) inboxAccount = state.accounts[0].id;
+    $('inbox-select').replaceChildren(...state.accounts.map((a) =>
+      el('option', { value: a.id, selected: a.id === inboxAccount }, a.name + ' · ' + a.inbox)));
+    $('inbox-title').textContent = several() ? 'Inbox' : account(inboxAccount).inbox;
+    const mine = state.conversations.filter((c) => c.account === inboxAccount);
+    const inInbox = mine.filter((c) => c.folder === 'inbox');
+    const inDone = mine.filter((c) => c.folder === 'done');
     $('inbox-count').textContent = inInbox.length;
     $('done-count').textContent = inDone.length;
 
@@ -87,9 +100,15 @@
     if (notified.length) {
       note.hidden = false;
       note.textContent = (notified.length === 1 ? 'New conversation needs a person: '
-        : notified.length + ' conversations need a person: ') + notified.map((c) => c.name).join(', ');
+        : notified.length + ' conversations need a person: ')
+        + notified.map((c) => c.name + (several() ? ' (' + label(account(c.account)) + ')' : '')).join(', ');
       const fresh = notified.filter((c) => !lastNotified.has(c.psid));
-      if (fresh.length && folder !== 'inbox' && !selected) folder = 'inbox';
+      if (fresh.length && !selected && (folder !== 'inbox' || inboxAccount !== fresh[0].account)) {
+        folder = 'inbox';
+        inboxAccount = fresh[0].account;
+        lastNotified = new Set(notified.map((x) => x.psid));
+        return renderInbox();
+      }
     } else {
       note.hidden = true;
       note.textContent = '';
@@ -97,7 +116,7 @@
     lastNotified = new Set(notified.map((c) => c.psid));
 
     // Never switch the agent to a conversation they did not choose: if theirs moved folder, follow it there.
-    const c = conversation(selected);
+    const c = conversation(selected) && conversation(selected).account === inboxAccount ? conversation(selected) : null;
     if (c && c.folder !== folder) folder = c.folder;
     $('folder-inbox').setAttribute('aria-selected', folder === 'inbox');
     $('folder-done').setAttribute('aria-selected', folder === 'done');
@@ -138,7 +157,9 @@
   }
 
   function renderBar() {
-    $('page-facts').textContent = 'Page ' + state.pageId + ' · bot app ' + state.botAppId
+    document.querySelectorAll('.accounts-only').forEach((e) => { e.hidden = !several(); });
+    $('page-facts').textContent = (several() ? state.accounts.map(label).join(', ') : 'Page ' + state.pageId)
+      + ' · bot app ' + state.botAppId
       + ' · Page Inbox app ' + state.inboxAppId + ' · control expires after '
       + Math.round(state.controlLastsSeconds / 3600) + ' h without activity';
     $('mode-select').value = state.mode;
@@ -202,6 +223,7 @@
   const say = (text, payload) => act(() => post('/users/' + user + '/messages', payload ? { text, payload } : { text }));
   const tap = (b) => act(() => post('/users/' + user + '/postbacks', { title: b.title, payload: b.payload }));
   const open = (psid) => { selected = psid; followNote = ''; act(() => post('/inbox/' + psid + '/open')); };
+  // A notification about another account's Inbox: the banner says whose; the agent switches with the Inbox menu.
   const wentTo = (c) => c ? 'moved to ' + (c.folder === 'done' ? 'Done' : 'Inbox') + ', '
     + { bot: 'the bot has it', idle: 'idle: the bot answers it next', inbox: 'the Page Inbox has it',
       other: 'another app has it' }[c.role] : '';
@@ -235,9 +257,22 @@
   });
   $('user-select').addEventListener('change', (e) => { user = e.target.value; render(); });
   $('new-user').addEventListener('click', () => act(async () => {
-    const created = await post('/users', {});
+    const created = await post('/users', newUserAccount ? { account: newUserAccount } : {});
     user = created.psid;
   }));
+  $('account-select').addEventListener('change', (e) => { newUserAccount = e.target.value; });
+  $('inbox-select').addEventListener('change', (e) => {
+    inboxAccount = e.target.value;
+    selected = null;
+    followNote = '';
+    render();
+  });
+  $('every-account').addEventListener('click', () => {
+    const input = $('user-input');
+    const text = input.value.trim() || 'hi';
+    input.value = '';
+    act(() => post('/every-account', { text }));
+  });
   $('mode-select').addEventListener('change', (e) => act(() => post('/mode', { mode: e.target.value })));
   document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click',
     () => act(() => post('/clock', { minutes: Number(b.dataset.minutes) }))));

@@ -27,6 +27,11 @@ public sealed interface WebhookEvent {
             case AppRoles a -> null;
             case Referral r -> envelope().senderId();
             case Optin o -> envelope().senderId();
+            case MessageDeleted d -> envelope().senderId();
+            case UnsupportedMessage u -> envelope().senderId();
+            case StoryReply r -> envelope().senderId();
+            case StoryMention m -> envelope().senderId();
+            case Reaction r -> envelope().senderId();
             case Unknown u -> envelope().senderId();
         };
     }
@@ -51,6 +56,11 @@ public sealed interface WebhookEvent {
             case AppRoles a -> positional("AppRoles");
             case Referral r -> positional("Referral");
             case Optin o -> positional("Optin");
+            case MessageDeleted d -> d.mid() != null ? "deleted:" + d.mid() : positional("MessageDeleted");
+            case UnsupportedMessage u -> u.mid() != null ? "mid:" + u.mid() : positional("UnsupportedMessage");
+            case StoryReply r -> r.mid() != null ? "mid:" + r.mid() : positional("StoryReply");
+            case StoryMention m -> m.mid() != null ? "mid:" + m.mid() : positional("StoryMention");
+            case Reaction r -> positional("Reaction");
             case Unknown u -> positional("Unknown");
         };
     }
@@ -69,6 +79,11 @@ public sealed interface WebhookEvent {
             case AppRoles a -> "app_roles";
             case Referral r -> "referral";
             case Optin o -> "optin";
+            case MessageDeleted d -> "message_deleted";
+            case UnsupportedMessage u -> "unsupported_message";
+            case StoryReply r -> "story_reply";
+            case StoryMention m -> "story_mention";
+            case Reaction r -> "reaction";
             case Unknown u -> "unknown";
         };
     }
@@ -132,6 +147,26 @@ public sealed interface WebhookEvent {
     }
 
     record Optin(Envelope envelope, String ref) implements WebhookEvent {
+    }
+
+    /** Instagram: the user deleted one of their messages ({@code is_deleted}). */
+    record MessageDeleted(Envelope envelope, String mid) implements WebhookEvent {
+    }
+
+    /** Instagram: a message of a kind the API does not deliver ({@code is_unsupported}). */
+    record UnsupportedMessage(Envelope envelope, String mid) implements WebhookEvent {
+    }
+
+    /** Instagram: the user answered the account's story ({@code reply_to.story}). */
+    record StoryReply(Envelope envelope, String mid, String text, String storyUrl) implements WebhookEvent {
+    }
+
+    /** Instagram: the user mentioned the account in their story (a {@code story_mention} attachment). */
+    record StoryMention(Envelope envelope, String mid, String url) implements WebhookEvent {
+    }
+
+    /** A reaction to a message ({@code react} or {@code unreact}). */
+    record Reaction(Envelope envelope, String mid, String action, String emoji) implements WebhookEvent {
     }
 
     /** An event kind this version does not know; kept so that it can be logged, never acted on. */

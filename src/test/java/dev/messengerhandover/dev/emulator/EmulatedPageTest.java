@@ -45,7 +45,9 @@ class EmulatedPageTest {
         assertThat(outcome.deliveries()).singleElement().satisfies(d -> {
             assertThat(d.channel()).isEqualTo(MESSAGING);
             assertThat(d.event().path("message").path("text").asText()).isEqualTo("hi");
-            assertThat(d.body(PAGE).path("entry").get(0).path(MESSAGING).get(0)).isEqualTo(d.event());
+            assertThat(d.body().path("object").asText()).isEqualTo("page");
+            assertThat(d.body().path("entry").get(0).path("id").asText()).isEqualTo(PAGE);
+            assertThat(d.body().path("entry").get(0).path(MESSAGING).get(0)).isEqualTo(d.event());
         });
         assertThat(kinds()).contains("webhook", "inbox", "action");
     }
@@ -119,6 +121,41 @@ class EmulatedPageTest {
         assertThat(page.userSends(user, "hi", null).deliveries()).singleElement()
                 .satisfies(d -> assertThat(d.channel()).isEqualTo(MESSAGING));
         assertThat(page.agentDone(user, Done.RELEASE).deliveries()).isEmpty();
+    }
+
+    @Test
+    void severalPagesAndAnInstagramAccountOneDeliveryPerKindWithAnEntryPerAccount() {
+        var pages = new EmulatedPage(java.util.List.of(new EmulatedPage.PageSpec(PAGE, TOKEN, "Shop", "17841"),
+                new EmulatedPage.PageSpec("100000000000002", "cafe-token", "Café", null)), BOT, INBOX,
+                "1217981644879628", Mode.ROUTING, clock::get);
+        var alex = pages.addUser("Alex", PAGE);
+        var ig = pages.addUser("Ines", "17841");
+        var cafe = pages.addUser("Chloé", "100000000000002");
+        assertThat(java.util.List.of(alex, ig, cafe)).doesNotHaveDuplicates();
+        assertThat(ig).startsWith("8");
+        var snapshot = pages.snapshot();
+        assertThat(snapshot.path("accounts").findValuesAsText("platform")).containsExactly("messenger", "instagram",
+                "messenger");
+
+        var batch = pages.everyAccountSays("hello");
+        assertThat(batch.deliveries()).hasSize(2);
+        var messenger = batch.deliveries().get(0).body();
+        assertThat(messenger.path("object").asText()).isEqualTo("page");
+        assertThat(java.util.stream.StreamSupport.stream(messenger.path("entry").spliterator(), false)
+                .map(e -> e.path("id").asText())).containsExactly(PAGE, "100000000000002");
+        var instagram = batch.deliveries().get(1).body();
+        assertThat(instagram.path("object").asText()).isEqualTo("instagram");
+        assertThat(instagram.path("entry").get(0).path("id").asText()).isEqualTo("17841");
+        assertThat(instagram.path("entry").get(0).path(MESSAGING).get(0).path("sender").path("id").asText())
+                .isEqualTo(ig);
+        // Each Page takes its own token only.
+        var send = JsonNodeFactory.instance.objectNode();
+        send.putObject("recipient").put("id", cafe);
+        send.putObject("message").put("text", "bonjour");
+        assertThat(pages.graph("POST", "100000000000002", "messages", "cafe-token", send, Map.of()).status())
+                .isEqualTo(200);
+        assertThat(pages.graph("POST", "100000000000002", "messages", TOKEN, send, Map.of()).status())
+                .isEqualTo(400);
     }
 
     private java.util.List<String> kinds() {

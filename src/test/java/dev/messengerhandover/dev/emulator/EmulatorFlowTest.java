@@ -236,8 +236,9 @@ class EmulatorFlowTest {
         return out;
     }
 
+    /** The Graph calls on the user's timeline, as "METHOD endpoint" (the node, {@code me} or the Page id, left out). */
     static java.util.List<String> graphCalls(String psid) {
         return timeline(psid).stream().filter(t -> t.path("kind").asText().equals("graph"))
-                .map(t -> t.path("title").asText()).toList();
+                .map(t -> t.path("title").asText().replaceFirst(" [^ /]+/", " ")).toList();
     }
 }

@@ -50,7 +50,7 @@ class MessengerPlatformTest {
         assertThat(channelOf(heard, BOT)).isEqualTo(MESSAGING);
         assertThat(channelOf(heard, INBOX)).isEqualTo(STANDBY);
         assertThat(to(heard, BOT).body().path("message").path("text").asText()).isEqualTo("hi");
-        var delivery = to(heard, BOT).delivery(PAGE);
+        var delivery = to(heard, BOT).delivery();
         assertThat(delivery.path("object").asText()).isEqualTo("page");
         assertThat(delivery.path("entry").get(0).path("id").asText()).isEqualTo(PAGE);
     }

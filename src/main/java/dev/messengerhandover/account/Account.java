@@ -1,0 +1,25 @@
+package dev.messengerhandover.account;
+
+import dev.messengerhandover.config.RoutingMode;
+import dev.messengerhandover.graph.PageAccess;
+import dev.messengerhandover.handover.ThreadControl;
+
+/**
+ * One account this deployment serves: a Page on Messenger, or the Instagram professional account linked to one. Its
+ * entry id (what Meta's deliveries and the operator API call it, and what its threads are stored under), how Graph
+ * reaches it (an Instagram account through its Page: the same token and Page node), and its own rules and catalogue.
+ *
+ * @param id the entry id: the Page id, or the Instagram account id ({@code me} for one Page configured by its token)
+ * @param pageId the Page whose token and node serve it ({@code null} for one Page configured by its token)
+ */
+public record Account(String id, AccountKind kind, String pageId, String name, PageAccess access,
+        ThreadControl control, RoutingMode routingMode) {
+
+    /** The id one Page configured by its token goes by until Graph names its Page. */
+    public static final String TOKEN_PAGE = "me";
+
+    @Override
+    public String toString() {
+        return "Account[" + kind.wire() + " " + id + ", " + name + "]"; // never the token
+    }
+}

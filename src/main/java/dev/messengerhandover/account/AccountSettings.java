@@ -1,0 +1,138 @@
+package dev.messengerhandover.account;
+
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.messengerhandover.config.RoutingMode;
+import dev.messengerhandover.handover.Rules.RequestPolicy;
+
+/**
+ * One Page's settings, as {@code messenger.pages} (or the pages secret) gives them, each one defaulting to the global
+ * setting of the same name. A field that is missing where it is required, malformed, or unknown (a typo would
+ * otherwise silently keep the global value) fails start-up with the Page and the field named; the token never
+ * appears in a message.
+ */
+public record AccountSettings(String pageId, String accessToken, Optional<String> instagramId, String name,
+        String inboxAppId, String instagramInboxAppId, Optional<String> catalogue, boolean welcomeBack,
+        RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit, String handoffPayload,
+        double nlpConfidence) {
+
+    /** The fields a Page's object may have. */
+    static final Set<String> FIELDS = Set.of("accessToken", "instagramId", "name", "inboxAppId",
+            "instagramInboxAppId", "catalogue", "welcomeBack", "requestPolicy", "routingMode", "fallbackLimit",
+            "handoffPayload", "nlpConfidence");
+
+    /** The global settings, which a Page's own override. */
+    public record Defaults(String inboxAppId, String instagramInboxAppId, Optional<String> catalogue,
+            boolean welcomeBack, RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit,
+            String handoffPayload, double nlpConfidence) {
+    }
+
+    /** The Pages of a {@code messenger.pages} JSON object, in its order. */
+    public static Map<String, AccountSettings> parseAll(String source, JsonNode root, Defaults defaults) {
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new IllegalArgumentException(source + ": must be a JSON object with one field per Page id");
+        }
+        var pages = new java.util.LinkedHashMap<String, AccountSettings>();
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            pages.put(field.getKey(), parse(source, field.getKey(), field.getValue(), defaults));
+        }
+        return pages;
+    }
+
+    static AccountSettings parse(String source, String pageId, JsonNode page, Defaults defaults) {
+        var where = source + ": Page " + pageId;
+        if (!pageId.matches("[0-9]{1,64}")) {
+            throw new IllegalArgumentException(source + ": \"" + clip(pageId) + "\" is not a Page id (digits)");
+        }
+        if (page == null || !page.isObject()) {
+            throw new IllegalArgumentException(where + ": must be an object");
+        }
+        page.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw new IllegalArgumentException(where + ": unknown field \"" + clip(name) + "\" (known: "
+                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+            }
+        });
+        var token = string(page, "accessToken", where).filter(t -> !t.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException(where + ": \"accessToken\" is missing"));
+        var instagram = string(page, "instagramId", where);
+        instagram.ifPresent(id -> {
+            if (!id.matches("[0-9]{1,64}")) {
+                throw new IllegalArgumentException(where + ": \"instagramId\" must be an account id (digits)");
+            }
+        });
+        return new AccountSettings(pageId, token, instagram, string(page, "name", where).orElse("Page " + pageId),
+                string(page, "inboxAppId", where).orElse(defaults.inboxAppId()),
+                string(page, "instagramInboxAppId", where).orElse(defaults.instagramInboxAppId()),
+                string(page, "catalogue", where).or(defaults::catalogue),
+                bool(page, "welcomeBack", where).orElse(defaults.welcomeBack()),
+                choice(page, "requestPolicy", where, RequestPolicy::valueOf).orElse(defaults.requestPolicy()),
+                choice(page, "routingMode", where, RoutingMode::valueOf).orElse(defaults.routingMode()),
+                integer(page, "fallbackLimit", where).orElse(defaults.fallbackLimit()),
+                string(page, "handoffPayload", where).orElse(defaults.handoffPayload()),
+                number(page, "nlpConfidence", where).orElse(defaults.nlpConfidence()));
+    }
+
+    @Override
+    public String toString() {
+        return "AccountSettings[page " + pageId + ", " + name + "]"; // never the token
+    }
+
+    private static Optional<String> string(JsonNode page, String field, String where) {
+        return field(page, field, where, JsonNode::isTextual, JsonNode::asText, "a string");
+    }
+
+    private static Optional<Boolean> bool(JsonNode page, String field, String where) {
+        return field(page, field, where, JsonNode::isBoolean, JsonNode::asBoolean, "true or false");
+    }
+
+    private static Optional<Integer> integer(JsonNode page, String field, String where) {
+        return field(page, field, where, v -> v.isInt() && v.asInt() >= 1, JsonNode::asInt,
+                "a whole number of 1 or more");
+    }
+
+    private static Optional<Double> number(JsonNode page, String field, String where) {
+        return field(page, field, where, v -> v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1,
+                JsonNode::asDouble, "a number from 0 to 1");
+    }
+
+    /** A field that may be absent (or null), and must be {@code what} when present. */
+    private static <T> Optional<T> field(JsonNode page, String field, String where, Predicate<JsonNode> valid,
+            Function<JsonNode, T> value, String what) {
+        var v = page.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        if (!valid.test(v)) {
+            throw new IllegalArgumentException(where + ": \"" + field + "\" must be " + what);
+        }
+        return Optional.of(value.apply(v));
+    }
+
+    /** A kebab-case choice ({@code page-inbox-only}) of an enum's constants. */
+    private static <E extends Enum<E>> Optional<E> choice(JsonNode page, String field, String where,
+            Function<String, E> valueOf) {
+        return string(page, field, where).map(v -> {
+            try {
+                return valueOf.apply(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": \"" + field + "\" has \"" + clip(v)
+                        + "\", not one of its values");
+            }
+        });
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}
