@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 
 const variant = process.argv[2];
-const file = process.argv[3] ?? '.serverless/cloudformation-template-update-stack.json';
+// A third argument "pages-secret=<name>": the template was packaged with --param="pagesSecret=<name>".
+const pagesSecret = (process.argv.find((a) => a.startsWith('pages-secret=')) ?? '').slice('pages-secret='.length);
+const file = process.argv.slice(3).find((a) => !a.startsWith('pages-secret='))
+  ?? '.serverless/cloudformation-template-update-stack.json';
 const template = JSON.parse(readFileSync(file, 'utf8'));
 const resources = Object.entries(template.Resources);
 const failures = [];
@@ -39,19 +42,27 @@ check(fn.Timeout <= 29, 'timeout below the HTTP API limit');
 check(env.DISABLE_SIGNAL_HANDLERS === 'true', 'DISABLE_SIGNAL_HANDLERS=true');
 check(env.HANDOVER_CREATE_TABLE === 'false', 'the table is never created at run time in AWS');
 check(JSON.stringify(env.HANDOVER_TABLE) === JSON.stringify({ Ref: 'ThreadsTable' }), 'table name passed to the function');
-for (const secret of ['MESSENGER_APP_SECRET', 'MESSENGER_PAGE_ACCESS_TOKEN', 'MESSENGER_VERIFY_TOKEN', 'HANDOVER_ADMIN_API_KEY']) {
+for (const secret of ['MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN', 'HANDOVER_ADMIN_API_KEY']) {
   check(typeof env[secret] === 'string' && env[secret].startsWith('{{resolve:secretsmanager:'),
     `${secret} resolved from Secrets Manager at deploy time, never a literal`);
 }
+// One Page: its token from the stage's secret; several: none, the Pages' secret named instead.
+const token = env.MESSENGER_PAGE_ACCESS_TOKEN?.['Fn::If'];
+check(Array.isArray(token) && token[0] === 'HasPagesSecret' && token[1] === ''
+  && String(token[2]).startsWith('{{resolve:secretsmanager:'),
+  'MESSENGER_PAGE_ACCESS_TOKEN from Secrets Manager unless a Pages secret is given');
+check(env.HANDOVER_PAGES_SECRET === pagesSecret, `HANDOVER_PAGES_SECRET is the pagesSecret parameter (${pagesSecret})`);
+const hasSecret = template.Conditions?.HasPagesSecret?.['Fn::Not']?.[0]?.['Fn::Equals'];
+check(JSON.stringify(hasSecret) === JSON.stringify([pagesSecret, '']), 'HasPagesSecret condition on the parameter');
 for (const key of ['MESSENGER_APP_ID', 'MESSENGER_PAGE_INBOX_APP_ID', 'MESSENGER_GRAPH_API_VERSION']) {
   check(key in env, `${key} set`);
 }
 
 // The key schema and TTL attribute must be the ones the code writes: read them from the store's source.
-const store = readFileSync('src/main/java/dev/messengerhandover/store/ThreadStore.java', 'utf8');
+const store = readFileSync('src/main/java/dev/messengerhandover/store/ThreadItems.java', 'utf8');
 const constant = (name) => store.match(new RegExp(`static final String ${name} = "([^"]+)"`))?.[1];
 const [pk, sk, ttl] = ['PK', 'SK', 'TTL_ATTRIBUTE'].map(constant);
-check(pk && sk && ttl, 'key and TTL attribute names found in ThreadStore.java');
+check(pk && sk && ttl, 'key and TTL attribute names found in ThreadItems.java');
 const table = one('AWS::DynamoDB::Table').Properties;
 check(table.BillingMode === 'PAY_PER_REQUEST', 'on-demand table');
 check(JSON.stringify(table.KeySchema) === JSON.stringify([
@@ -65,7 +76,8 @@ check(table.DeletionProtectionEnabled === true, 'deletion protection on by defau
 
 const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
 check(JSON.stringify(routes) === JSON.stringify([
-  'GET /threads/{pageId}/{userId}', 'GET /webhook', 'POST /threads/{pageId}/{userId}/take', 'POST /webhook']),
+  'GET /accounts', 'GET /threads/{pageId}/{userId}', 'GET /webhook', 'POST /threads/{pageId}/{userId}/take',
+  'POST /webhook']),
   `routes (got ${routes})`);
 
 const logs = one('AWS::Logs::LogGroup').Properties;
@@ -74,7 +86,10 @@ check(Number.isInteger(logs.RetentionInDays), 'log retention set');
 // Least privilege: one role, only the calls the code makes, only on this function's log group and table.
 const roles = ofType('AWS::IAM::Role');
 check(roles.length === 1, `one IAM role (found ${roles.length})`);
-const statements = roles.flatMap(([, r]) => r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement);
+// A statement under a condition is { "Fn::If": [condition, statement, { Ref: AWS::NoValue }] }: checked as the
+// statement it is when the condition holds.
+const statements = roles.flatMap(([, r]) => r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement)
+  .map((s) => s['Fn::If'] ? { ...s['Fn::If'][1], condition: s['Fn::If'][0] } : s);
 for (const s of statements) {
   const actions = [s.Action].flat();
   check(s.Effect === 'Allow', 'allow statements only');
@@ -83,8 +98,12 @@ for (const s of statements) {
 }
 const allowed = statements.flatMap((s) => [s.Action].flat()).sort();
 check(JSON.stringify(allowed) === JSON.stringify([
-  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents']),
-  `exactly the actions the function uses (got ${allowed})`);
+  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents',
+  'secretsmanager:GetSecretValue']), `exactly the actions the function uses (got ${allowed})`);
+const secretRead = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+check(secretRead?.condition === 'HasPagesSecret', 'the Pages secret is readable only when one is given');
+check(JSON.stringify(secretRead?.Resource ?? '').includes(':secret:' + (pagesSecret || '') + '-??????'),
+  `GetSecretValue on exactly the Pages secret (got ${JSON.stringify(secretRead?.Resource)})`);
 const dynamo = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
 check(JSON.stringify(dynamo?.Resource) === JSON.stringify({ 'Fn::GetAtt': ['ThreadsTable', 'Arn'] }), 'DynamoDB on the table only');
 
