@@ -2,6 +2,7 @@
 // the deployment promises README makes, checked on what would actually be deployed.
 // Usage: node .ci/check-template.mjs <native|jvm> [.serverless/cloudformation-template-update-stack.json]
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 
 const variant = process.argv[2];
 // A third argument "pages-secret=<name>": the template was packaged with --param="pagesSecret=<name>".
@@ -68,7 +69,20 @@ check(table.BillingMode === 'PAY_PER_REQUEST', 'on-demand table');
 check(JSON.stringify(table.KeySchema) === JSON.stringify([
   { AttributeName: pk, KeyType: 'HASH' }, { AttributeName: sk, KeyType: 'RANGE' }]), `key schema ${pk}/${sk}`);
 check(JSON.stringify(table.AttributeDefinitions) === JSON.stringify([
-  { AttributeName: pk, AttributeType: 'S' }, { AttributeName: sk, AttributeType: 'S' }]), 'string keys');
+  { AttributeName: pk, AttributeType: 'S' }, { AttributeName: sk, AttributeType: 'S' },
+  { AttributeName: 'dueAccount', AttributeType: 'S' }, { AttributeName: 'dueAt', AttributeType: 'N' },
+  { AttributeName: 'queue', AttributeType: 'S' }, { AttributeName: 'queueSince', AttributeType: 'N' }]),
+  `string keys, the indexes' keys S/N (got ${JSON.stringify(table.AttributeDefinitions)})`);
+// The sweep queries "due" (dueAccount = :account AND dueAt <= :now), the queue API "queue"; keys only, on demand.
+const keysOnlyIndex = (name, hash, range) => ({
+  IndexName: name,
+  KeySchema: [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }],
+  Projection: { ProjectionType: 'KEYS_ONLY' },
+});
+check(isDeepStrictEqual(table.GlobalSecondaryIndexes, [
+  keysOnlyIndex('due', 'dueAccount', 'dueAt'), keysOnlyIndex('queue', 'queue', 'queueSince')]),
+  `indexes due (dueAccount/dueAt) and queue (queue/queueSince), keys only, no throughput of their own (got ${
+    JSON.stringify(table.GlobalSecondaryIndexes)})`);
 check(table.TimeToLiveSpecification?.AttributeName === ttl && table.TimeToLiveSpecification?.Enabled === true,
   `TTL on ${ttl}`);
 check(table.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true, 'point-in-time recovery on');
@@ -76,8 +90,8 @@ check(table.DeletionProtectionEnabled === true, 'deletion protection on by defau
 
 const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
 check(JSON.stringify(routes) === JSON.stringify([
-  'GET /accounts', 'GET /threads/{pageId}/{userId}', 'GET /webhook', 'POST /threads/{pageId}/{userId}/take',
-  'POST /webhook']),
+  'GET /accounts', 'GET /threads/{pageId}', 'GET /threads/{pageId}/{userId}', 'GET /webhook',
+  'POST /threads/{pageId}/{userId}/take', 'POST /webhook']),
   `routes (got ${routes})`);
 
 const logs = one('AWS::Logs::LogGroup').Properties;
@@ -96,16 +110,35 @@ for (const s of statements) {
   check(actions.every((a) => !a.includes('*')), `no wildcard action (${actions})`);
   check(!JSON.stringify(s.Resource).includes('"*"'), `no wildcard resource (${JSON.stringify(s.Resource)})`);
 }
-const allowed = statements.flatMap((s) => [s.Action].flat()).sort();
-check(JSON.stringify(allowed) === JSON.stringify([
-  'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents',
-  'secretsmanager:GetSecretValue']), `exactly the actions the function uses (got ${allowed})`);
+// Every action with exactly the resources it may act on (CloudFormation expressions as packaged).
+const granted = {};
+for (const s of statements) {
+  for (const action of [s.Action].flat()) {
+    granted[action] = [...(granted[action] ?? []), ...[s.Resource].flat().map((r) => JSON.stringify(r))].sort();
+  }
+}
+const tableArn = JSON.stringify({ 'Fn::GetAtt': ['ThreadsTable', 'Arn'] });
+const logGroup = JSON.stringify({ 'Fn::GetAtt': ['WebhookLogGroup', 'Arn'] });
+const index = (name) => JSON.stringify({ 'Fn::Sub': `\${ThreadsTable.Arn}/index/${name}` });
+const secretArn = granted['secretsmanager:GetSecretValue'] ?? [];
+const expected = {
+  'logs:CreateLogStream': [logGroup],
+  'logs:PutLogEvents': [logGroup],
+  'dynamodb:GetItem': [tableArn],
+  'dynamodb:PutItem': [tableArn],
+  'dynamodb:UpdateItem': [tableArn],
+  // The queue API reads the page of items it found in the index.
+  'dynamodb:BatchGetItem': [tableArn],
+  // Only the two indexes: nothing queries the table itself, nothing scans.
+  'dynamodb:Query': [index('due'), index('queue')].sort(),
+  'secretsmanager:GetSecretValue': secretArn,
+};
+check(isDeepStrictEqual(granted, expected),
+  `exactly these actions on exactly these resources:\n    ${JSON.stringify(expected)}\n    got ${JSON.stringify(granted)}`);
 const secretRead = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
 check(secretRead?.condition === 'HasPagesSecret', 'the Pages secret is readable only when one is given');
-check(JSON.stringify(secretRead?.Resource ?? '').includes(':secret:' + (pagesSecret || '') + '-??????'),
-  `GetSecretValue on exactly the Pages secret (got ${JSON.stringify(secretRead?.Resource)})`);
-const dynamo = statements.find((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-check(JSON.stringify(dynamo?.Resource) === JSON.stringify({ 'Fn::GetAtt': ['ThreadsTable', 'Arn'] }), 'DynamoDB on the table only');
+check(secretArn.length === 1 && secretArn[0].includes(':secret:' + (pagesSecret || '') + '-??????'),
+  `GetSecretValue on exactly the Pages secret (got ${secretArn})`);
 
 const text = JSON.stringify(template);
 check(!/sample-app-secret|sample-page-token|dev-app-secret|test-app-secret/.test(text), 'no known test secret in the template');
