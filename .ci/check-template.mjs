@@ -1,14 +1,19 @@
 // Checks the CloudFormation template that `serverless package` wrote for one variant (native or jvm):
 // the deployment promises README makes, checked on what would actually be deployed.
-// Usage: node .ci/check-template.mjs <native|jvm> [.serverless/cloudformation-template-update-stack.json]
+// Usage: node .ci/check-template.mjs <native|jvm> [pages-secret=<name>] [alert-email=<address>]
+//          [.serverless/cloudformation-template-update-stack.json]
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 
 const variant = process.argv[2];
-// A third argument "pages-secret=<name>": the template was packaged with --param="pagesSecret=<name>".
-const pagesSecret = (process.argv.find((a) => a.startsWith('pages-secret=')) ?? '').slice('pages-secret='.length);
-const file = process.argv.slice(3).find((a) => !a.startsWith('pages-secret='))
-  ?? '.serverless/cloudformation-template-update-stack.json';
+// "pages-secret=<name>", "alert-email=<address>": the template was packaged with --param="pagesSecret=<name>",
+// --param="alertEmail=<address>".
+const isOption = (a) => /^[a-z-]+=/.test(a);
+const options = Object.fromEntries(process.argv.slice(3).filter(isOption)
+  .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+const pagesSecret = options['pages-secret'] ?? '';
+const alertEmail = options['alert-email'] ?? '';
+const file = process.argv.slice(3).find((a) => !isOption(a)) ?? '.serverless/cloudformation-template-update-stack.json';
 const template = JSON.parse(readFileSync(file, 'utf8'));
 const resources = Object.entries(template.Resources);
 const failures = [];
@@ -53,8 +58,12 @@ check(Array.isArray(token) && token[0] === 'HasPagesSecret' && token[1] === ''
   && String(token[2]).startsWith('{{resolve:secretsmanager:'),
   'MESSENGER_PAGE_ACCESS_TOKEN from Secrets Manager unless a Pages secret is given');
 check(env.HANDOVER_PAGES_SECRET === pagesSecret, `HANDOVER_PAGES_SECRET is the pagesSecret parameter (${pagesSecret})`);
-const hasSecret = template.Conditions?.HasPagesSecret?.['Fn::Not']?.[0]?.['Fn::Equals'];
-check(JSON.stringify(hasSecret) === JSON.stringify([pagesSecret, '']), 'HasPagesSecret condition on the parameter');
+// A condition "the parameter is not empty", as packaged: { Fn::Not: [{ Fn::Equals: [<value>, ''] }] }.
+const notEmpty = (name, value) => check(
+  isDeepStrictEqual(template.Conditions?.[name], { 'Fn::Not': [{ 'Fn::Equals': [value, ''] }] }),
+  `${name}: the parameter ('${value}' here) is not empty (got ${JSON.stringify(template.Conditions?.[name])})`);
+notEmpty('HasPagesSecret', pagesSecret);
+check(isDeepStrictEqual(env.HANDOVER_ALERTS_TOPIC_ARN, { Ref: 'AlertsTopic' }), 'HANDOVER_ALERTS_TOPIC_ARN is the topic');
 for (const key of ['MESSENGER_APP_ID', 'MESSENGER_PAGE_INBOX_APP_ID', 'MESSENGER_GRAPH_API_VERSION']) {
   check(key in env, `${key} set`);
 }
@@ -94,6 +103,19 @@ check(JSON.stringify(routes) === JSON.stringify([
   'POST /threads/{pageId}/{userId}/take', 'POST /webhook']),
   `routes (got ${routes})`);
 
+// Alerts: one topic for the stage; an e-mail subscription to it only when --param="alertEmail=..." is given.
+const topics = ofType('AWS::SNS::Topic');
+check(topics.length === 1 && topics[0][0] === 'AlertsTopic', `one SNS topic, AlertsTopic (got ${topics.map(([id]) => id)})`);
+check(template.Resources.AlertsTopic?.Properties?.TopicName === `${table.TableName}-alerts`,
+  `topic named ${table.TableName}-alerts (got ${template.Resources.AlertsTopic?.Properties?.TopicName})`);
+notEmpty('HasAlertEmail', alertEmail);
+const subscriptions = ofType('AWS::SNS::Subscription');
+check(subscriptions.length === 1 && isDeepStrictEqual(subscriptions[0][1], {
+  Type: 'AWS::SNS::Subscription', Condition: 'HasAlertEmail',
+  Properties: { TopicArn: { Ref: 'AlertsTopic' }, Protocol: 'email', Endpoint: alertEmail },
+}), `one e-mail subscription of ${alertEmail || '(no address)'} to AlertsTopic, only under HasAlertEmail (got ${
+  JSON.stringify(subscriptions)})`);
+
 const logs = one('AWS::Logs::LogGroup').Properties;
 check(Number.isInteger(logs.RetentionInDays), 'log retention set');
 
@@ -131,6 +153,7 @@ const expected = {
   'dynamodb:BatchGetItem': [tableArn],
   // Only the two indexes: nothing queries the table itself, nothing scans.
   'dynamodb:Query': [index('due'), index('queue')].sort(),
+  'sns:Publish': [JSON.stringify({ Ref: 'AlertsTopic' })],
   'secretsmanager:GetSecretValue': secretArn,
 };
 check(isDeepStrictEqual(granted, expected),
