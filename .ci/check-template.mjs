@@ -116,6 +116,42 @@ check(subscriptions.length === 1 && isDeepStrictEqual(subscriptions[0][1], {
 }), `one e-mail subscription of ${alertEmail || '(no address)'} to AlertsTopic, only under HasAlertEmail (got ${
   JSON.stringify(subscriptions)})`);
 
+// Nothing from the internet reaches the sweep: no route for it, no catch-all, no function URL.
+for (const route of routes) {
+  check(!route.includes('/internal') && route !== '$default' && !route.includes('{proxy+}') && !route.startsWith('ANY '),
+    `no route to /internal/sweep and no catch-all route (got ${route})`);
+}
+check(ofType('AWS::Lambda::Url').length === 0, 'no function URL');
+
+// The sweep: one EventBridge rule, every minute, invoking the function (the SnapStart alias for jvm, like the HTTP
+// API) with exactly the constant event of src/test/resources/events/scheduled-sweep.json.
+const sweepEvent = JSON.parse(readFileSync('src/test/resources/events/scheduled-sweep.json', 'utf8'));
+check(sweepEvent.rawPath === '/internal/sweep' && !('apiId' in (sweepEvent.requestContext ?? {})),
+  'the sweep event is POST /internal/sweep without an apiId (the function refuses the path with one)');
+const rules = ofType('AWS::Events::Rule');
+check(rules.length === 1, `one EventBridge rule (found ${rules.length})`);
+const [ruleId, rule] = rules[0] ?? ['', { Properties: {} }];
+check(rule.Properties.ScheduleExpression === 'rate(1 minute)' && rule.Properties.State === 'ENABLED',
+  `the sweep runs every minute (got ${rule.Properties.ScheduleExpression}, ${rule.Properties.State})`);
+const targets = rule.Properties.Targets ?? [];
+let input;
+try { input = JSON.parse(targets[0]?.Input); } catch { input = undefined; }
+check(targets.length === 1 && isDeepStrictEqual(input, sweepEvent),
+  `the schedule's input is the event in scheduled-sweep.json (got ${targets[0]?.Input})`);
+const permissions = ofType('AWS::Lambda::Permission').map(([, p]) => p.Properties);
+const apiPermission = permissions.find((p) => p.Principal === 'apigateway.amazonaws.com');
+check(isDeepStrictEqual(targets[0]?.Arn, apiPermission?.FunctionName),
+  `the schedule invokes what the HTTP API invokes (got ${JSON.stringify(targets[0]?.Arn)})`);
+check(permissions.length === 2 && permissions.every((p) => p.Action === 'lambda:InvokeFunction'),
+  `two invoke permissions, the HTTP API's and the schedule's (got ${JSON.stringify(permissions)})`);
+check(JSON.stringify(apiPermission?.SourceArn ?? '').includes('{"Ref":"HttpApi"}'), 'the HTTP API may invoke, only this API');
+const schedulePermission = permissions.find((p) => p.Principal === 'events.amazonaws.com');
+check(isDeepStrictEqual(schedulePermission?.SourceArn, { 'Fn::GetAtt': [ruleId, 'Arn'] })
+  && isDeepStrictEqual(schedulePermission?.FunctionName, targets[0]?.Arn),
+  `EventBridge may invoke the function for the sweep's rule only (got ${JSON.stringify(schedulePermission)})`);
+const invokeConfig = one('AWS::Lambda::EventInvokeConfig').Properties;
+check(invokeConfig.MaximumRetryAttempts === 0, 'a failed sweep is not retried (the next one comes a minute later)');
+
 const logs = one('AWS::Logs::LogGroup').Properties;
 check(Number.isInteger(logs.RetentionInDays), 'log retention set');
 
