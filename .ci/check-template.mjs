@@ -63,7 +63,8 @@ const notEmpty = (name, value) => check(
   isDeepStrictEqual(template.Conditions?.[name], { 'Fn::Not': [{ 'Fn::Equals': [value, ''] }] }),
   `${name}: the parameter ('${value}' here) is not empty (got ${JSON.stringify(template.Conditions?.[name])})`);
 notEmpty('HasPagesSecret', pagesSecret);
-check(isDeepStrictEqual(env.HANDOVER_ALERTS_TOPIC_ARN, { Ref: 'AlertsTopic' }), 'HANDOVER_ALERTS_TOPIC_ARN is the topic');
+check(isDeepStrictEqual(env.HANDOVER_ALERTS_TOPIC_ARN, { Ref: 'AlertsTopic' }),
+  'HANDOVER_ALERTS_TOPIC_ARN is the topic');
 for (const key of ['MESSENGER_APP_ID', 'MESSENGER_PAGE_INBOX_APP_ID', 'MESSENGER_GRAPH_API_VERSION']) {
   check(key in env, `${key} set`);
 }
@@ -105,7 +106,8 @@ check(JSON.stringify(routes) === JSON.stringify([
 
 // Alerts: one topic for the stage; an e-mail subscription to it only when --param="alertEmail=..." is given.
 const topics = ofType('AWS::SNS::Topic');
-check(topics.length === 1 && topics[0][0] === 'AlertsTopic', `one SNS topic, AlertsTopic (got ${topics.map(([id]) => id)})`);
+check(topics.length === 1 && topics[0][0] === 'AlertsTopic',
+  `one SNS topic, AlertsTopic (got ${topics.map(([id]) => id)})`);
 check(template.Resources.AlertsTopic?.Properties?.TopicName === `${table.TableName}-alerts`,
   `topic named ${table.TableName}-alerts (got ${template.Resources.AlertsTopic?.Properties?.TopicName})`);
 notEmpty('HasAlertEmail', alertEmail);
@@ -118,7 +120,8 @@ check(subscriptions.length === 1 && isDeepStrictEqual(subscriptions[0][1], {
 
 // Nothing from the internet reaches the sweep: no route for it, no catch-all, no function URL.
 for (const route of routes) {
-  check(!route.includes('/internal') && route !== '$default' && !route.includes('{proxy+}') && !route.startsWith('ANY '),
+  check(!route.includes('/internal') && route !== '$default' && !route.includes('{proxy+}')
+    && !route.startsWith('ANY '),
     `no route to /internal/sweep and no catch-all route (got ${route})`);
 }
 check(ofType('AWS::Lambda::Url').length === 0, 'no function URL');
@@ -144,7 +147,8 @@ check(isDeepStrictEqual(targets[0]?.Arn, apiPermission?.FunctionName),
   `the schedule invokes what the HTTP API invokes (got ${JSON.stringify(targets[0]?.Arn)})`);
 check(permissions.length === 2 && permissions.every((p) => p.Action === 'lambda:InvokeFunction'),
   `two invoke permissions, the HTTP API's and the schedule's (got ${JSON.stringify(permissions)})`);
-check(JSON.stringify(apiPermission?.SourceArn ?? '').includes('{"Ref":"HttpApi"}'), 'the HTTP API may invoke, only this API');
+check(JSON.stringify(apiPermission?.SourceArn ?? '').includes('{"Ref":"HttpApi"}'),
+  'the HTTP API may invoke, only this API');
 const schedulePermission = permissions.find((p) => p.Principal === 'events.amazonaws.com');
 check(isDeepStrictEqual(schedulePermission?.SourceArn, { 'Fn::GetAtt': [ruleId, 'Arn'] })
   && isDeepStrictEqual(schedulePermission?.FunctionName, targets[0]?.Arn),
@@ -193,11 +197,133 @@ const expected = {
   'secretsmanager:GetSecretValue': secretArn,
 };
 check(isDeepStrictEqual(granted, expected),
-  `exactly these actions on exactly these resources:\n    ${JSON.stringify(expected)}\n    got ${JSON.stringify(granted)}`);
+  `exactly these actions on exactly these resources:\n    ${JSON.stringify(expected)}\n    got ${
+    JSON.stringify(granted)}`);
 const secretRead = statements.find((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
 check(secretRead?.condition === 'HasPagesSecret', 'the Pages secret is readable only when one is given');
 check(secretArn.length === 1 && secretArn[0].includes(':secret:' + (pagesSecret || '') + '-??????'),
   `GetSecretValue on exactly the Pages secret (got ${secretArn})`);
+
+// Metrics: the function's Embedded Metric Format lines in its namespace, and what the dashboard and alarms read.
+const stage = table.TableName?.replace(/^messenger-handover-/, '');
+const namespace = `MessengerHandover/${stage}`;
+check(env.HANDOVER_METRICS_NAMESPACE === namespace, `HANDOVER_METRICS_NAMESPACE is ${namespace} (got ${
+  env.HANDOVER_METRICS_NAMESPACE})`);
+// What the function writes: each metric with its dimension sets ([] = the total) and the values a dimension takes.
+const metrics = {
+  Handoffs: { sets: [['Account', 'Reason'], []] },
+  PassesRefused: { sets: [['Account'], []] },
+  TimeToFirstAgentReply: { sets: [['Account'], []] },
+  TimeHeldByAgents: { sets: [['Account'], []] },
+  UnansweredHandoffs: { sets: [['Account', 'Outcome'], ['Outcome']],
+    values: { Outcome: ['alerted', 'gave_up', 'expired'] } },
+  Returns: { sets: [['Account', 'Kind'], []], values: { Kind: ['done', 'released', 'expired', 'taken_back'] } },
+  SatisfactionAnswers: { sets: [['Account', 'Answer'], ['Answer']], values: { Answer: ['yes', 'no'] } },
+  Deliveries: { sets: [['Outcome']], values: { Outcome: ['ok', 'ignored', 'rejected', 'storage_error', 'busy'] } },
+};
+// A metric read by the dashboard or an alarm, as "<namespace> <name> <dim>=<value>,... <stat>", checked against what
+// is written: a name on the list, one of its dimension sets, values it takes. The HTTP API's own 5xx by ApiId too.
+const apiId = 'api0000000';
+const readMetric = (where, ns, name, dimensions, stat) => {
+  const names = Object.keys(dimensions).sort();
+  const key = `${ns} ${name} ${names.map((n) => `${n}=${dimensions[n]}`).join(',')} ${stat}`;
+  if (ns === 'AWS/ApiGateway') {
+    check(name === '5xx' && isDeepStrictEqual(dimensions, { ApiId: apiId }), `${where}: the HTTP API's 5xx (${key})`);
+    return key;
+  }
+  const metric = metrics[name];
+  check(ns === namespace, `${where}: namespace ${namespace} (${key})`);
+  check(metric, `${where}: ${name} is a metric the function writes`);
+  check(metric?.sets.some((set) => isDeepStrictEqual([...set].sort(), names)),
+    `${where}: ${name} is written with dimensions [${names}] (${key})`);
+  for (const n of names) {
+    check(n === 'Account' || metric?.values?.[n]?.includes(dimensions[n]), `${where}: ${name} ${n}=${dimensions[n]}`);
+  }
+  return key;
+};
+
+// The dashboard: a JSON body once Fn::Sub has put in the region, the namespace and the API id.
+const dashboards = ofType('AWS::CloudWatch::Dashboard');
+check(dashboards.length === 1 && dashboards[0][1].Properties.DashboardName === table.TableName,
+  `one dashboard, ${table.TableName}`);
+const sub = dashboards[0]?.[1].Properties.DashboardBody?.['Fn::Sub'];
+const [bodyTemplate, subVariables] = Array.isArray(sub) ? sub : [sub, {}];
+check(typeof bodyTemplate === 'string', 'DashboardBody is a Fn::Sub of one string');
+check(isDeepStrictEqual(subVariables, { Namespace: namespace, ApiId: { Ref: 'HttpApi' } }),
+  `the dashboard's namespace and API id (got ${JSON.stringify(subVariables)})`);
+const dummies = { 'AWS::Region': 'us-east-1', Namespace: namespace, ApiId: apiId };
+let body;
+try {
+  body = JSON.parse(String(bodyTemplate).replace(/\$\{([^}]+)\}/g, (all, name) => {
+    check(name in dummies, `the dashboard's placeholder \${${name}} is substituted`);
+    return dummies[name];
+  }));
+} catch (e) {
+  check(false, `the dashboard body is JSON once substituted (${e.message})`);
+}
+const shown = new Set();
+for (const widget of body?.widgets ?? []) {
+  const props = widget.properties ?? {};
+  check(widget.type === 'metric' && props.region === dummies['AWS::Region'],
+    `widget ${props.title}: metrics of the stack's region`);
+  let previous = [];
+  for (const row of props.metrics ?? []) {
+    // A row: namespace, name, then dimension name/value pairs ("." repeats the row above), then options.
+    const options = typeof row.at(-1) === 'object' ? row.at(-1) : {};
+    const parts = (typeof row.at(-1) === 'object' ? row.slice(0, -1) : row)
+      .map((v, i) => (v === '.' ? previous[i] : v));
+    previous = parts;
+    const [ns, name, ...pairs] = parts;
+    const dimensions = Object.fromEntries(pairs.flatMap((v, i) => (i % 2 ? [] : [[v, pairs[i + 1]]])));
+    shown.add(readMetric(`dashboard "${props.title}"`, ns, name, dimensions, options.stat ?? props.stat));
+  }
+}
+const wanted = [
+  `${namespace} Handoffs  Sum`, `${namespace} PassesRefused  Sum`,
+  `${namespace} TimeToFirstAgentReply  p50`, `${namespace} TimeToFirstAgentReply  p90`,
+  `${namespace} TimeHeldByAgents  p50`,
+  ...['alerted', 'gave_up', 'expired'].map((o) => `${namespace} UnansweredHandoffs Outcome=${o} Sum`),
+  `${namespace} Returns  Sum`,
+  ...['yes', 'no'].map((a) => `${namespace} SatisfactionAnswers Answer=${a} Sum`),
+  ...metrics.Deliveries.values.Outcome.map((o) => `${namespace} Deliveries Outcome=${o} Sum`),
+  `AWS/ApiGateway 5xx ApiId=${apiId} Sum`,
+];
+for (const metric of wanted) check(shown.has(metric), `the dashboard shows ${metric}`);
+
+// Alarms: each notifies the alerts topic when it goes off and when it clears, and stays quiet without data.
+const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties]));
+const inTemplate = (value) => (isDeepStrictEqual(value, { Ref: 'HttpApi' }) ? apiId : value);
+const alarmMetrics = (where, a) => (a.Metrics ?? [{ MetricStat: {
+  Metric: { Namespace: a.Namespace, MetricName: a.MetricName, Dimensions: a.Dimensions },
+  Stat: a.Statistic, Period: a.Period } }]).filter((m) => m.MetricStat).map((m) => {
+  const { Metric: metric, Stat, Period } = m.MetricStat;
+  const dimensions = Object.fromEntries((metric.Dimensions ?? []).map((d) => [d.Name, inTemplate(d.Value)]));
+  return `${readMetric(where, metric.Namespace, metric.MetricName, dimensions, Stat)} ${Period}`;
+});
+for (const [id, a] of Object.entries(alarms)) {
+  const topic = [{ Ref: 'AlertsTopic' }];
+  check(isDeepStrictEqual(a.AlarmActions, topic) && isDeepStrictEqual(a.OKActions, topic),
+    `alarm ${id} notifies AlertsTopic, going off and clearing`);
+  check(a.TreatMissingData === 'notBreaching', `alarm ${id}: no data is not an alarm`);
+  check(a.ComparisonOperator === 'GreaterThanOrEqualToThreshold' && a.Threshold === 1 && a.EvaluationPeriods === 1,
+    `alarm ${id}: one occurrence in one period`);
+}
+check(isDeepStrictEqual(Object.keys(alarms).sort(),
+  ['PassesRefusedAlarm', 'UnansweredHandoffsAlarm', 'Webhook5xxAlarm']),
+  `alarms on the webhook's 5xx, refused passes, unanswered handoffs (got ${Object.keys(alarms)})`);
+check(isDeepStrictEqual(alarmMetrics('Webhook5xxAlarm', alarms.Webhook5xxAlarm ?? {}),
+  [`AWS/ApiGateway 5xx ApiId=${apiId} Sum 300`]), 'alarm on any 5xx of this HTTP API in 5 minutes');
+check(isDeepStrictEqual(alarmMetrics('PassesRefusedAlarm', alarms.PassesRefusedAlarm ?? {}),
+  [`${namespace} PassesRefused  Sum 300`]), 'alarm on any refused pass (all accounts) in 5 minutes');
+const unanswered = alarms.UnansweredHandoffsAlarm ?? {};
+check(isDeepStrictEqual(alarmMetrics('UnansweredHandoffsAlarm', unanswered).sort(), [
+  `${namespace} UnansweredHandoffs Outcome=expired Sum 900`,
+  `${namespace} UnansweredHandoffs Outcome=gave_up Sum 900`]),
+  'alarm on unanswered handoffs given up on or expired (all accounts) in 15 minutes');
+const returned = (unanswered.Metrics ?? []).filter((m) => m.ReturnData !== false);
+const ids = (unanswered.Metrics ?? []).filter((m) => m.MetricStat).map((m) => m.Id);
+check(returned.length === 1 && ids.length === 2 && ids.every((i) => returned[0].Expression?.includes(i)),
+  `the unanswered alarm adds both outcomes in one expression (got ${JSON.stringify(returned)})`);
 
 const text = JSON.stringify(template);
 check(!/sample-app-secret|sample-page-token|dev-app-secret|test-app-secret/.test(text), 'no known test secret in the template');
