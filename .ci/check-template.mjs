@@ -1,6 +1,6 @@
 // Checks the CloudFormation template that `serverless package` wrote for one variant (native or jvm):
 // the deployment promises README makes, checked on what would actually be deployed.
-// Usage: node .ci/check-template.mjs <native|jvm> [pages-secret=<name>] [alert-email=<address>]
+// Usage: node .ci/check-template.mjs <native|jvm> [pages-secret=<name>] [alert-email=<address>] [queue-index=false]
 //          [.serverless/cloudformation-template-update-stack.json]
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -13,6 +13,8 @@ const options = Object.fromEntries(process.argv.slice(3).filter(isOption)
   .map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
 const pagesSecret = options['pages-secret'] ?? '';
 const alertEmail = options['alert-email'] ?? '';
+// "queue-index=false": packaged with --param="queueIndex=false" (the first of two deploys that add the indexes).
+const queueIndex = options['queue-index'] ?? 'true';
 const file = process.argv.slice(3).find((a) => !isOption(a)) ?? '.serverless/cloudformation-template-update-stack.json';
 const template = JSON.parse(readFileSync(file, 'utf8'));
 const resources = Object.entries(template.Resources);
@@ -74,14 +76,28 @@ const store = readFileSync('src/main/java/dev/messengerhandover/store/ThreadItem
 const constant = (name) => store.match(new RegExp(`static final String ${name} = "([^"]+)"`))?.[1];
 const [pk, sk, ttl] = ['PK', 'SK', 'TTL_ATTRIBUTE'].map(constant);
 check(pk && sk && ttl, 'key and TTL attribute names found in ThreadItems.java');
-const table = one('AWS::DynamoDB::Table').Properties;
+// The table as deployed: HasQueueIndex's Fn::If resolved, AWS::NoValue dropped.
+check(isDeepStrictEqual(template.Conditions?.HasQueueIndex, { 'Fn::Equals': [queueIndex, 'true'] }),
+  `HasQueueIndex on the queueIndex parameter ('${queueIndex}' here)`);
+const deployed = (value) => {
+  if (Array.isArray(value)) return value.map(deployed).filter((v) => !isDeepStrictEqual(v, { Ref: 'AWS::NoValue' }));
+  if (value && typeof value === 'object') {
+    const [condition, then, otherwise] = value['Fn::If'] ?? [];
+    if (condition === 'HasQueueIndex') return deployed(queueIndex === 'true' ? then : otherwise);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deployed(v)]));
+  }
+  return value;
+};
+const table = deployed(one('AWS::DynamoDB::Table').Properties);
+const withQueue = queueIndex === 'true';
 check(table.BillingMode === 'PAY_PER_REQUEST', 'on-demand table');
 check(JSON.stringify(table.KeySchema) === JSON.stringify([
   { AttributeName: pk, KeyType: 'HASH' }, { AttributeName: sk, KeyType: 'RANGE' }]), `key schema ${pk}/${sk}`);
 check(JSON.stringify(table.AttributeDefinitions) === JSON.stringify([
   { AttributeName: pk, AttributeType: 'S' }, { AttributeName: sk, AttributeType: 'S' },
   { AttributeName: 'dueAccount', AttributeType: 'S' }, { AttributeName: 'dueAt', AttributeType: 'N' },
-  { AttributeName: 'queue', AttributeType: 'S' }, { AttributeName: 'queueSince', AttributeType: 'N' }]),
+  ...(withQueue ? [{ AttributeName: 'queue', AttributeType: 'S' }, { AttributeName: 'queueSince', AttributeType: 'N' }]
+    : [])]),
   `string keys, the indexes' keys S/N (got ${JSON.stringify(table.AttributeDefinitions)})`);
 // The sweep queries "due" (dueAccount = :account AND dueAt <= :now), the queue API "queue"; keys only, on demand.
 const keysOnlyIndex = (name, hash, range) => ({
@@ -90,7 +106,7 @@ const keysOnlyIndex = (name, hash, range) => ({
   Projection: { ProjectionType: 'KEYS_ONLY' },
 });
 check(isDeepStrictEqual(table.GlobalSecondaryIndexes, [
-  keysOnlyIndex('due', 'dueAccount', 'dueAt'), keysOnlyIndex('queue', 'queue', 'queueSince')]),
+  keysOnlyIndex('due', 'dueAccount', 'dueAt'), ...(withQueue ? [keysOnlyIndex('queue', 'queue', 'queueSince')] : [])]),
   `indexes due (dueAccount/dueAt) and queue (queue/queueSince), keys only, no throughput of their own (got ${
     JSON.stringify(table.GlobalSecondaryIndexes)})`);
 check(table.TimeToLiveSpecification?.AttributeName === ttl && table.TimeToLiveSpecification?.Enabled === true,
