@@ -18,10 +18,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packages show the flow, and the source keeps to it: {@code webhook} and {@code admin} (the HTTP edge) →
- * {@code thread} (applying plans) → {@code account} (who is served, with which rules) → {@code handover} (the pure
- * rules and the event model), with {@code graph}, {@code store} and {@code aws} at the edges and {@code config},
- * {@code retry} underneath. Read from the sources: every reference to a
+ * The packages show the flow, and the source keeps to it: {@code webhook}, {@code admin} and {@code schedule} (the
+ * HTTP edge: Messenger, operators, the sweep's schedule) → {@code thread} (applying plans) → {@code account} (who is
+ * served, with which rules) → {@code handover} (the pure rules and the event model), with {@code graph},
+ * {@code store}, {@code alert}, {@code metrics} and {@code aws} at the edges and {@code config}, {@code retry}
+ * underneath. Read from the sources: every reference to a
  * package of ours, imported or fully qualified, must be one its layer may make; the graph has no cycle; dev tooling
  * is only in {@code src/dev} under {@code dev.messengerhandover.dev}, and nothing of the function refers to it.
  */
@@ -40,8 +41,12 @@ class ArchitectureTest {
             Map.entry("graph", Set.of("config", "retry")),
             Map.entry("store", Set.of("config", "handover")),
             Map.entry("account", Set.of("aws", "config", "graph", "handover")),
-            Map.entry("thread", Set.of("account", "config", "graph", "handover", "retry", "store")),
-            Map.entry("http", Set.of("store", "thread")),
+            Map.entry("alert", Set.of("account", "aws", "config", "handover")),
+            Map.entry("metrics", Set.of("account", "config", "handover")),
+            Map.entry("thread", Set.of("account", "alert", "config", "graph", "handover", "metrics", "retry",
+                    "store")),
+            Map.entry("http", Set.of("metrics", "store", "thread")),
+            Map.entry("schedule", Set.of("http", "thread")),
             Map.entry("webhook", Set.of("config", "handover", "http", "retry", "thread")),
             Map.entry("admin", Set.of("account", "config", "handover", "http", "retry", "thread")));
 

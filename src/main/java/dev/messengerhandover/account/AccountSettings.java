@@ -1,5 +1,6 @@
 package dev.messengerhandover.account;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.messengerhandover.config.RoutingMode;
 import dev.messengerhandover.handover.Rules.RequestPolicy;
+import dev.messengerhandover.handover.availability.Availability;
+import dev.messengerhandover.handover.availability.Availability.WhenClosed;
+import dev.messengerhandover.handover.availability.BusinessHours;
 
 /**
  * One Page's settings, as {@code messenger.pages} (or the pages secret) gives them, each one defaulting to the global
@@ -22,17 +26,25 @@ import dev.messengerhandover.handover.Rules.RequestPolicy;
 public record AccountSettings(String pageId, String accessToken, Optional<String> instagramId, String name,
         String inboxAppId, String instagramInboxAppId, Optional<String> catalogue, boolean welcomeBack,
         RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit, String handoffPayload,
-        double nlpConfidence) {
+        double nlpConfidence, Availability availability) {
 
     /** The fields a Page's object may have. */
     static final Set<String> FIELDS = Set.of("accessToken", "instagramId", "name", "inboxAppId",
             "instagramInboxAppId", "catalogue", "welcomeBack", "requestPolicy", "routingMode", "fallbackLimit",
-            "handoffPayload", "nlpConfidence");
+            "handoffPayload", "nlpConfidence", "timeZone", "businessHours", "closedDays", "whenClosed",
+            "notifyAfter", "giveUpAfter", "satisfaction");
 
     /** The global settings, which a Page's own override. */
     public record Defaults(String inboxAppId, String instagramInboxAppId, Optional<String> catalogue,
             boolean welcomeBack, RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit,
-            String handoffPayload, double nlpConfidence) {
+            String handoffPayload, double nlpConfidence, Availability availability) {
+    }
+
+    /** The one Page configured by its token: the global settings. */
+    static AccountSettings of(String pageId, String token, Optional<String> instagramId, String name, Defaults d) {
+        return new AccountSettings(pageId, token, instagramId, name, d.inboxAppId(), d.instagramInboxAppId(),
+                d.catalogue(), d.welcomeBack(), d.requestPolicy(), d.routingMode(), d.fallbackLimit(),
+                d.handoffPayload(), d.nlpConfidence(), d.availability());
     }
 
     /** The Pages of a {@code messenger.pages} JSON object, in its order. */
@@ -80,7 +92,45 @@ public record AccountSettings(String pageId, String accessToken, Optional<String
                 choice(page, "routingMode", where, RoutingMode::valueOf).orElse(defaults.routingMode()),
                 integer(page, "fallbackLimit", where).orElse(defaults.fallbackLimit()),
                 string(page, "handoffPayload", where).orElse(defaults.handoffPayload()),
-                number(page, "nlpConfidence", where).orElse(defaults.nlpConfidence()));
+                number(page, "nlpConfidence", where).orElse(defaults.nlpConfidence()),
+                availability(page, where, defaults.availability()));
+    }
+
+    /** The Page's business hours and waits: each field it gives over the global one. */
+    private static Availability availability(JsonNode page, String where, Availability global) {
+        var zone = string(page, "timeZone", where);
+        var hours = string(page, "businessHours", where);
+        var closed = string(page, "closedDays", where);
+        var g = global.hours();
+        BusinessHours schedule;
+        try {
+            schedule = zone.isEmpty() && hours.isEmpty() && closed.isEmpty() ? g
+                    : BusinessHours.parse(zone.orElse(g.zone().getId()), hours.orElse(g.alwaysOpen() ? "" : g.hours()),
+                            closed.orElse(String.join(",", g.closedDays().stream().map(Object::toString).toList())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+        var whenClosed = string(page, "whenClosed", where).map(v -> WhenClosed.parse(where + ": \"whenClosed\"", v))
+                .orElse(global.whenClosed());
+        var notifyAfter = duration(page, "notifyAfter", where).orElse(global.notifyAfter());
+        var giveUpAfter = duration(page, "giveUpAfter", where).or(global::giveUpAfter);
+        try {
+            return new Availability(schedule, whenClosed, notifyAfter, giveUpAfter,
+                    bool(page, "satisfaction", where).orElse(global.satisfaction()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static Optional<Duration> duration(JsonNode page, String field, String where) {
+        return string(page, field, where).map(v -> {
+            try {
+                return Duration.parse(v.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(where + ": \"" + field + "\" must be an ISO-8601 duration such as "
+                        + "PT10M, was \"" + clip(v) + "\"");
+            }
+        });
     }
 
     @Override

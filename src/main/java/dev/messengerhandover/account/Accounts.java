@@ -31,6 +31,9 @@ import dev.messengerhandover.handover.BotCatalogue;
 import dev.messengerhandover.handover.HumanIntentMatcher;
 import dev.messengerhandover.handover.Rules;
 import dev.messengerhandover.handover.ThreadControl;
+import dev.messengerhandover.handover.availability.Availability;
+import dev.messengerhandover.handover.availability.Availability.WhenClosed;
+import dev.messengerhandover.handover.availability.BusinessHours;
 import dev.messengerhandover.handover.event.Delivery;
 import io.quarkus.runtime.Startup;
 
@@ -154,7 +157,8 @@ public class Accounts {
     private void load() {
         var defaults = new AccountSettings.Defaults(messenger.pageInboxAppId(), messenger.instagramInboxAppId(),
                 handover.catalogue(), handover.welcomeBack(), handover.requestPolicy(), handover.routingMode(),
-                handover.fallbackLimit(), handover.handoffPayload(), handover.nlpConfidence());
+                handover.fallbackLimit(), handover.handoffPayload(), handover.nlpConfidence(),
+                availability(handover.availability()));
         var sources = new ArrayList<String>();
         messenger.pageAccessToken().filter(t -> !t.isBlank()).ifPresent(t -> sources.add("messenger.page-access-token"));
         messenger.pages().filter(t -> !t.isBlank()).ifPresent(t -> sources.add("messenger.pages"));
@@ -173,10 +177,8 @@ public class Accounts {
         switch (sources.get(0)) {
             case "messenger.page-access-token" -> {
                 var token = messenger.pageAccessToken().orElseThrow();
-                var settings = new AccountSettings(Account.TOKEN_PAGE, token, messenger.instagramId(), "Page",
-                        defaults.inboxAppId(), defaults.instagramInboxAppId(), defaults.catalogue(),
-                        defaults.welcomeBack(), defaults.requestPolicy(), defaults.routingMode(),
-                        defaults.fallbackLimit(), defaults.handoffPayload(), defaults.nlpConfidence());
+                var settings = AccountSettings.of(Account.TOKEN_PAGE, token, messenger.instagramId(), "Page",
+                        defaults);
                 var access = PageAccess.of(null, token, messenger.appSecret());
                 newSingle = account(Account.TOKEN_PAGE, AccountKind.MESSENGER, null, settings, access, catalogues,
                         "messenger.page-access-token");
@@ -225,10 +227,18 @@ public class Accounts {
         fits(catalogue, kind, where);
         var inbox = kind == AccountKind.INSTAGRAM ? settings.instagramInboxAppId() : settings.inboxAppId();
         var rules = new Rules(messenger.appId(), inbox, settings.handoffPayload(), settings.fallbackLimit(),
-                settings.welcomeBack(), settings.requestPolicy(), handover.nlpNames(), settings.nlpConfidence());
+                settings.welcomeBack(), settings.requestPolicy(), handover.nlpNames(), settings.nlpConfidence(),
+                settings.availability());
         var control = new ThreadControl(rules, catalogue, HumanIntentMatcher.forLanguages(catalogue.languages()));
         var name = kind == AccountKind.INSTAGRAM ? settings.name() + " (Instagram)" : settings.name();
         return new Account(id, kind, pageId, name, access, control, settings.routingMode());
+    }
+
+    /** The global business hours and waits; a malformed one fails start-up, named. */
+    static Availability availability(HandoverConfig.Availability a) {
+        var hours = BusinessHours.parse(a.timeZone(), a.businessHours().orElse(null), a.closedDays().orElse(null));
+        return new Availability(hours, WhenClosed.parse("handover.when-closed", a.whenClosed()),
+                a.agentWait().notifyAfter(), a.agentWait().giveUpAfter(), a.satisfaction());
     }
 
     /** Every text the bot may send fits the platform: nothing is cut mid-word at send time. */

@@ -18,8 +18,22 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ThreadView(String pageId, String userId, Owner owner, String since, String reason, int fallbacks,
-        String userWroteAt, boolean windowOpen, List<TransitionView> history, List<LineView> transcript,
-        String refused) {
+        String userWroteAt, boolean windowOpen, FollowupView followup, List<TransitionView> history,
+        List<LineView> transcript, String refused) {
+
+    /**
+     * The queue the thread is in, the hand-over waiting for an agent (if any), an offer of a person due when the team
+     * is back, an apology owed, a satisfaction question unanswered, and when the sweep looks at it next.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FollowupView(String queue, WaitingView waiting, String offerAt, Boolean apologyOwed,
+            Boolean satisfactionAsked, String dueAt) {
+    }
+
+    @RegisterForReflection
+    public record WaitingView(String since, String reason, boolean alerted, boolean takeRefused) {
+    }
 
     /** {@code status} in words: {@code bot}, {@code page_inbox}, {@code other}, {@code idle (expired)}. */
     @RegisterForReflection
@@ -47,11 +61,18 @@ public record ThreadView(String pageId, String userId, Owner owner, String since
         var owner = expired ? new Owner(s.ownerAppId(), Role.IDLE.wire(), "idle (expired)", time(s.expiresAt()))
                 : new Owner(s.ownerAppId(), role.wire(), role.wire(), time(s.expiresAt()));
         return new ThreadView(s.pageId(), s.userId(), owner, time(s.since()), s.reason().wire(), s.fallbacks(),
-                time(s.userAt()), ThreadControl.windowOpen(s, nowMillis),
+                time(s.userAt()), ThreadControl.windowOpen(s, nowMillis), followup(s.followup()),
                 s.history().stream().map(t -> new TransitionView(time(t.at()), t.kind().wire(), t.fromAppId(),
                         t.toAppId(), t.reason().wire(), t.detail(), t.heldMillis())).toList(),
                 s.transcript().stream().map(l -> new LineView(time(l.at()), l.who().wire(), l.text())).toList(),
                 refused);
+    }
+
+    private static FollowupView followup(ThreadState.Followup f) {
+        var w = f.waiting();
+        return new FollowupView(f.queue().wire(), w == null ? null : new WaitingView(time(w.since()), w.reason().wire(),
+                w.alerted(), w.takeRefused()), time(f.offerAt()), f.apology() ? true : null,
+                f.surveyed() ? true : null, time(f.dueAt()));
     }
 
     private static String time(long epochMillis) {

@@ -31,6 +31,66 @@ public interface HandoverConfig {
     interface Aws {
         /** Secrets Manager's endpoint; unset: the region's. */
         Optional<java.net.URI> secretsManagerEndpoint();
+
+        /** SNS's endpoint; unset: the region's. */
+        Optional<java.net.URI> snsEndpoint();
+    }
+
+    /** Where the team hears of hand-overs nobody answered. */
+    Alerts alerts();
+
+    interface Alerts {
+        /** The SNS topic alerts are published to; unset: alerts are WARN log lines only. */
+        Optional<String> topicArn();
+    }
+
+    /**
+     * The team's availability and how long a hand-over may wait (each per Page too, in {@code messenger.pages}); the
+     * names are {@code handover.time-zone}, {@code handover.business-hours}, {@code handover.agent-wait.*}, ....
+     */
+    @io.smallrye.config.WithParentName
+    Availability availability();
+
+    interface Availability {
+        /** The team's time zone (IANA id). */
+        @WithDefault("UTC")
+        String timeZone();
+
+        /** The weekly schedule, e.g. {@code Mon-Fri 09:00-17:30; Sat 10:00-14:00}; unset: always open. */
+        Optional<String> businessHours();
+
+        /** Whole dates the team is away ({@code 2026-12-25,2026-12-26}). */
+        Optional<String> closedDays();
+
+        /** A person asked for while closed: {@code pass} (waits in the Inbox) or {@code keep} (the bot keeps it). */
+        @WithDefault("pass")
+        String whenClosed();
+
+        AgentWait agentWait();
+
+        /** Ask "Did we solve your problem?" after Done. */
+        @WithDefault("false")
+        boolean satisfaction();
+    }
+
+    interface AgentWait {
+        /** Business time an unanswered hand-over waits before the team is alerted. */
+        @WithDefault("PT10M")
+        Duration notifyAfter();
+
+        /** Business time after which the bot takes an unanswered thread back; unset: never. */
+        Optional<Duration> giveUpAfter();
+    }
+
+    /** Metrics as CloudWatch Embedded Metric Format lines on standard output. */
+    Metrics metrics();
+
+    interface Metrics {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("MessengerHandover")
+        String namespace();
     }
 
     /** Key of the operator API ({@code X-Api-Key}); unset turns the operator API off (404). */

@@ -18,7 +18,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, String offerPerson,
         String talkToPersonTitle, String handoffNotice, String handoffFailed, String welcomeBack,
-        List<String> languages) {
+        List<String> languages, Away away, Survey survey) {
+
+    /** A placeholder of {@link Away}'s lines: when the team is back, as "Monday 09:00" or "tomorrow 09:00". */
+    public static final String OPENING = "{opening}";
+
+    /**
+     * The lines about the team being away or silent. Each may be left out of the file for its default.
+     *
+     * @param closedNotice the hand-over notice while closed (the conversation waits in the Inbox), with {@link #OPENING}
+     * @param closedKeep the answer while closed when the bot keeps the conversation, with {@link #OPENING}
+     * @param openAgain the offer of a person once the team is back, after {@code closedKeep}
+     * @param nobodyAnswered the bot took back a hand-over nobody answered
+     * @param sorryForSilence sent before the bot's next answer after a hand-over lapsed unanswered
+     */
+    public record Away(String closedNotice, String closedKeep, String openAgain, String nobodyAnswered,
+            String sorryForSilence) {
+        public static final Away DEFAULT = new Away(
+                "We're closed now. A person will reply from " + OPENING + ". You can leave your message here.",
+                "We're closed now; our team is back " + OPENING + ". I'll offer you a person then, or ask me "
+                        + "anything meanwhile.",
+                "Our team is back. Would you still like to talk to a person?",
+                "Sorry, nobody from our team could answer this time. Tap \"Talk to a person\" to ask again, or ask "
+                        + "me anything.",
+                "Sorry nobody got back to you.");
+
+        List<String> all() {
+            return List.of(closedNotice, closedKeep, openAgain, nobodyAnswered, sorryForSilence);
+        }
+    }
+
+    /**
+     * The satisfaction question after Done and its quick replies; each may be left out of the file for its default.
+     */
+    public record Survey(String question, String yes, String no, String thanks) {
+        public static final Survey DEFAULT = new Survey("Did we solve your problem?", "Yes", "No",
+                "Thanks for telling us!");
+    }
 
     /** Catalogues written before languages were declared were English. */
     static final List<String> DEFAULT_LANGUAGES = List.of("en");
@@ -49,10 +85,28 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
                         + "\", not a language with a lexicon (known: " + known + ")");
             }
         }
-        if (talkToPersonTitle.length() > QUICK_REPLY_TITLE_LIMIT) {
-            throw new IllegalArgumentException("bot catalogue: \"talkToPersonTitle\" is a quick reply's title: at most "
+        quickReplyTitle("talkToPersonTitle", talkToPersonTitle);
+        quickReplyTitle("survey.yes", survey.yes());
+        quickReplyTitle("survey.no", survey.no());
+    }
+
+    /** The catalogue without the away lines and survey of its own: the defaults. */
+    public BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, String offerPerson, String talkToPersonTitle,
+            String handoffNotice, String handoffFailed, String welcomeBack, List<String> languages) {
+        this(greeting, faqs, fallback, offerPerson, talkToPersonTitle, handoffNotice, handoffFailed, welcomeBack,
+                languages, Away.DEFAULT, Survey.DEFAULT);
+    }
+
+    private static void quickReplyTitle(String field, String title) {
+        if (title.length() > QUICK_REPLY_TITLE_LIMIT) {
+            throw new IllegalArgumentException("bot catalogue: \"" + field + "\" is a quick reply's title: at most "
                     + QUICK_REPLY_TITLE_LIMIT + " characters");
         }
+    }
+
+    /** {@code line} with {@link #OPENING} replaced by when the team is back. */
+    public static String opening(String line, String when) {
+        return line.replace(OPENING, when);
     }
 
     /** The Send API cuts a quick reply's title at 20 characters; Graph refuses longer ones. */
@@ -61,8 +115,10 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
     /** The longest text the bot may send: each account checks it against its platform's limit at start-up. */
     public String longestText() {
         var texts = new ArrayList<String>(List.of(greeting.answer(), fallback, offerPerson, handoffNotice,
-                handoffFailed, welcomeBack));
+                handoffFailed, welcomeBack, survey.question(), survey.thanks()));
         faqs.forEach(f -> texts.add(f.answer()));
+        // With the longest an opening reads.
+        away.all().forEach(t -> texts.add(opening(t, "Wednesday 30 September 2027 09:00")));
         return texts.stream().max(java.util.Comparator.comparingInt(String::length)).orElse("");
     }
 
@@ -92,7 +148,39 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
         root.path("faqs").forEach(f -> faqs.add(entry(f)));
         return new BotCatalogue(entry(root.path("greeting")), faqs, required(root, "fallback"),
                 required(root, "offerPerson"), required(root, "talkToPersonTitle"), required(root, "handoffNotice"),
-                required(root, "handoffFailed"), required(root, "welcomeBack"), languages(root.path("languages")));
+                required(root, "handoffFailed"), required(root, "welcomeBack"), languages(root.path("languages")),
+                away(root.path("away")), survey(root.path("survey")));
+    }
+
+    private static Away away(JsonNode node) {
+        var d = Away.DEFAULT;
+        var away = new Away(optional(node, "closedNotice", d.closedNotice()), optional(node, "closedKeep",
+                d.closedKeep()), optional(node, "openAgain", d.openAgain()), optional(node, "nobodyAnswered",
+                d.nobodyAnswered()), optional(node, "sorryForSilence", d.sorryForSilence()));
+        for (var field : List.of("closedNotice", "closedKeep")) {
+            if (!optional(node, field, OPENING).contains(OPENING)) {
+                throw new IllegalArgumentException("bot catalogue: \"away." + field + "\" must say when the team is "
+                        + "back: " + OPENING);
+            }
+        }
+        return away;
+    }
+
+    private static Survey survey(JsonNode node) {
+        var d = Survey.DEFAULT;
+        return new Survey(optional(node, "question", d.question()), optional(node, "yes", d.yes()),
+                optional(node, "no", d.no()), optional(node, "thanks", d.thanks()));
+    }
+
+    private static String optional(JsonNode node, String field, String fallback) {
+        var v = node.path(field);
+        if (v.isMissingNode() || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            throw new IllegalArgumentException("bot catalogue: \"" + field + "\" must be a text, or left out");
+        }
+        return v.asText();
     }
 
     private static List<String> languages(JsonNode node) {

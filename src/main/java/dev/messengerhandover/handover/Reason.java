@@ -53,6 +53,16 @@ public enum Reason {
     TAKE_NOT_SUPPORTED("take_not_supported"),
     /** Graph says another app controls the thread. */
     ANOTHER_APP_CONTROLS("another_app_controls"),
+    /** Nobody answered the hand-over in time: the bot took the thread back. */
+    NOBODY_ANSWERED("nobody_answered"),
+    /** Control lapsed with the hand-over never answered. */
+    UNANSWERED("unanswered"),
+    /** The take that should have ended an unanswered wait was refused: the team was alerted instead. */
+    GIVE_UP_REFUSED("give_up_refused"),
+    /** The user said the team solved their problem. */
+    SATISFIED("satisfied"),
+    /** The user said the team did not solve their problem. */
+    NOT_SATISFIED("not_satisfied"),
     /** Stored by a version that knew more reasons than this one. */
     UNKNOWN("unknown");
 

@@ -2,6 +2,8 @@ package dev.messengerhandover.handover;
 
 import java.util.Set;
 
+import dev.messengerhandover.handover.availability.Availability;
+
 /**
  * The knobs of thread control, independent of how they are configured.
  *
@@ -13,12 +15,29 @@ import java.util.Set;
  * @param requestPolicy which {@code request_thread_control} the bot grants
  * @param nlpNames built-in NLP intent / trait names meaning "wants a person"
  * @param nlpConfidence minimum confidence for those
+ * @param availability business hours, what a hand-over while closed does, how long an unanswered one may wait
  */
 public record Rules(String botAppId, String inboxAppId, String handoffPayload, int fallbackLimit, boolean welcomeBack,
-        RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence) {
+        RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence, Availability availability) {
+
+    /** Quick-reply payloads of the answers to the satisfaction question. */
+    public static final String SATISFIED = "SATISFACTION_YES";
+    public static final String NOT_SATISFIED = "SATISFACTION_NO";
 
     public Rules {
         nlpNames = Set.copyOf(nlpNames);
+    }
+
+    /** Always open, alerts after 10 minutes, no satisfaction question. */
+    public Rules(String botAppId, String inboxAppId, String handoffPayload, int fallbackLimit, boolean welcomeBack,
+            RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence) {
+        this(botAppId, inboxAppId, handoffPayload, fallbackLimit, welcomeBack, requestPolicy, nlpNames, nlpConfidence,
+                Availability.ALWAYS);
+    }
+
+    public Rules withAvailability(Availability a) {
+        return new Rules(botAppId, inboxAppId, handoffPayload, fallbackLimit, welcomeBack, requestPolicy, nlpNames,
+                nlpConfidence, a);
     }
 
     public enum RequestPolicy {

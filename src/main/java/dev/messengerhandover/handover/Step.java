@@ -3,8 +3,14 @@ package dev.messengerhandover.handover;
 /** A Graph API call the rules ask for. The state changes it implies are applied only once Graph confirms it. */
 public sealed interface Step {
 
-    /** Send API message ({@code messaging_type: RESPONSE}); {@code offerPerson} adds the "Talk to a person" reply. */
-    record Send(String text, boolean offerPerson) implements Step {
+    /**
+     * Send API message ({@code messaging_type: RESPONSE}); {@code offerPerson} adds the "Talk to a person" reply,
+     * {@code survey} the answers to the satisfaction question instead.
+     */
+    record Send(String text, boolean offerPerson, boolean survey) implements Step {
+        public Send(String text, boolean offerPerson) {
+            this(text, offerPerson, false);
+        }
     }
 
     /**
@@ -22,6 +28,20 @@ public sealed interface Step {
     record Take(Reason reason) implements Step {
     }
 
+    /**
+     * The team is told (an SNS message) that nobody answered the hand-over made at {@code handedOverAt}, or that the
+     * bot could not take such a thread back ({@code takeRefused}); {@code lastUserLine} is what the user said last.
+     */
+    record Alert(long handedOverAt, Reason reason, String lastUserLine, boolean takeRefused) implements Step {
+    }
+
+    /**
+     * {@code take_thread_control} of a hand-over nobody answered; once Graph confirms, the bot tells the user
+     * ({@code text}) as its own step.
+     */
+    record GiveUp(String text) implements Step {
+    }
+
     /** {@code thread_owner}: ask Graph who owns the thread, when what we hear contradicts what we stored. */
     record LookupOwner(Reason why) implements Step {
     }
@@ -33,6 +53,8 @@ public sealed interface Step {
             case SendAndPass handoff -> true;
             case Pass pass -> true;
             case Take take -> true;
+            case Alert alert -> true;
+            case GiveUp giveUp -> true;
             case LookupOwner lookup -> false;
         };
     }
@@ -44,6 +66,8 @@ public sealed interface Step {
             case SendAndPass handoff -> "messages+pass";
             case Pass pass -> "pass_thread_control";
             case Take take -> "take_thread_control";
+            case Alert alert -> "alert";
+            case GiveUp giveUp -> "take_thread_control(give up)";
             case LookupOwner lookup -> "thread_owner";
         };
     }

@@ -3,8 +3,12 @@ package dev.messengerhandover.handover;
 import java.util.ArrayDeque;
 import java.util.List;
 
+import dev.messengerhandover.handover.ThreadState.Followup;
 import dev.messengerhandover.handover.ThreadState.Line;
+import dev.messengerhandover.handover.ThreadState.Queue;
 import dev.messengerhandover.handover.ThreadState.Transition;
+import dev.messengerhandover.handover.ThreadState.Waiting;
+import dev.messengerhandover.handover.availability.Availability;
 import dev.messengerhandover.handover.event.Channel;
 import dev.messengerhandover.handover.event.WebhookEvent;
 import dev.messengerhandover.handover.event.WebhookEvent.AppRoles;
@@ -118,6 +122,86 @@ public final class ThreadControl {
     }
 
     /**
+     * What is due for the thread at {@code now}, as the sweep finds it (see {@link #scheduled}): another app's control
+     * lapsed (the thread is the bot's again; a hand-over nobody answered owes an apology); the bot gives up on the wait (in default behaviour Graph blocks the take: the team is
+     * alerted instead); the team is alerted that nobody answered; the team is back, and the bot offers a person.
+     */
+    public Plan onDue(ThreadState s, long now, Routing routing) {
+        var availability = rules.availability();
+        var waiting = s.followup().waiting();
+        if (!isBot(s.ownerAppId()) && expired(s, now)) {
+            return new Plan(lapsed(s, now), List.of(), true);
+        }
+        if (waiting != null && !isBot(s.ownerAppId())) {
+            long giveUpAt = waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since());
+            if (giveUpAt > 0 && now >= giveUpAt) {
+                var step = routing == Routing.ROUTING ? new Step.GiveUp(catalogue.away().nobodyAnswered())
+                        : new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), true);
+                return new Plan(s, List.of(step), true);
+            }
+            if (!waiting.alerted() && now >= availability.alertAt(waiting.since())) {
+                return new Plan(s, List.of(new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), false)),
+                        true);
+            }
+        }
+        long offerAt = s.followup().offerAt();
+        if (offerAt > 0 && now >= offerAt) {
+            var offered = s.withFollowup(f -> f.withOfferAt(0));
+            return isBot(s.ownerAppId()) ? say(offered, now, new Step.Send(catalogue.away().openAgain(), true))
+                    : new Plan(offered, List.of(), true);
+        }
+        // Nothing due after all (the settings changed since, or the index lagged): store the due time it has now.
+        return scheduled(s).followup().dueAt() == s.followup().dueAt() ? Plan.nothing(s) : Plan.remember(s);
+    }
+
+    /**
+     * The state as it is stored: a wait lasts only while another app holds the thread and an offer only while the
+     * bot does; and when the sweep should next look at the thread (the alert, the give-up, the lapse of another
+     * app's control, the offer: the earliest) and which operator queue it is in.
+     */
+    public ThreadState scheduled(ThreadState s) {
+        var f = s.followup();
+        boolean bot = isBot(s.ownerAppId());
+        var waiting = bot ? null : f.waiting();
+        long offerAt = bot ? f.offerAt() : 0;
+        // A hold lapses without a webhook: the sweep notices, so that no queue shows a thread nobody holds.
+        long due = bot ? 0 : s.expiresAt();
+        if (waiting != null) {
+            var availability = rules.availability();
+            due = earliest(due, waiting.alerted() ? 0 : availability.alertAt(waiting.since()));
+            due = earliest(due, waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since()));
+        }
+        due = earliest(due, offerAt);
+        var queue = bot ? Queue.BOT : waiting != null ? Queue.WAITING : Queue.WITH_AGENT;
+        var next = new Followup(waiting, offerAt, f.apology(), f.surveyed(), due, queue);
+        return next.equals(f) ? s : s.withFollowup(next);
+    }
+
+    /** The earlier of two times, 0 meaning none. */
+    private static long earliest(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
+    }
+
+    /** Graph refused the take that should end a wait nobody answered: the team is alerted instead, once. */
+    private Plan giveUpRefused(ThreadState s, long at) {
+        var waiting = s.followup().waiting();
+        if (waiting == null || isBot(s.ownerAppId())) {
+            return new Plan(s, List.of(), true); // the thread came back meanwhile: nothing to give up
+        }
+        return new Plan(s, List.of(new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), true)), true);
+    }
+
+    /** What the user said last, for an alert. */
+    static String lastUserLine(ThreadState s) {
+        for (int i = s.transcript().size() - 1; i >= 0; i--) {
+            if (s.transcript().get(i).who() == Speaker.USER) {
+                return s.transcript().get(i).text();
+            }
+        }
+        return "";
+    }
+
+    /**
      * Default behaviour only: a user event on {@code messaging} while another app holds the thread says nothing about
      * whether it still does. The caller asks {@code thread_owner} first and folds the answer in with
      * {@link #ownerChecked}, so that a thread the Inbox released is answered at once.
@@ -160,9 +244,7 @@ public final class ThreadControl {
         var said = text != null ? text : describe(message);
         var s = said == null ? state.withUserAt(at) : state.withLine(new Line(at, Speaker.USER, said));
         if (!isBot(s.ownerAppId()) && expired(s, at)) {
-            s = s.withOwner(rules.botAppId(), at, Reason.CONTROL_EXPIRED, 0, new Transition(at,
-                    TransitionKind.EXPIRED, s.ownerAppId(), rules.botAppId(), Reason.CONTROL_EXPIRED, null,
-                    held(s, at)));
+            s = lapsed(s, at);
         }
         if (channel == Channel.STANDBY) {
             // Someone else owns the thread: record for context, never answer, never pass or take.
@@ -181,9 +263,19 @@ public final class ThreadControl {
                     TransitionKind.RELEASED, s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null,
                     held(s, at)));
         }
+        return apologisingFirst(answer(s, routing, text, payload, message, at), at);
+    }
+
+    private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message, long at) {
+        if (Rules.SATISFIED.equals(payload) || Rules.NOT_SATISFIED.equals(payload)) {
+            var how = Rules.SATISFIED.equals(payload) ? Reason.SATISFIED : Reason.NOT_SATISFIED;
+            var answered = s.withFollowup(f -> f.withSurveyed(false)).withTransition(new Transition(at,
+                    TransitionKind.SURVEY_ANSWERED, s.ownerAppId(), null, how, null, null));
+            return say(answered, at, new Step.Send(catalogue.survey().thanks(), true));
+        }
         var why = handoffTrigger(text, payload, message);
         if (why != null) {
-            return handoff(s.withFallbacks(0), why, routing);
+            return handoff(s.withFallbacks(0), why, routing, at);
         }
         var answer = catalogue.answerFor(payload, text);
         if (answer.isPresent()) {
@@ -192,6 +284,33 @@ public final class ThreadControl {
         int misses = s.fallbacks() + 1;
         var reply = misses >= rules.fallbackLimit() ? catalogue.offerPerson() : catalogue.fallback();
         return say(s.withFallbacks(misses), at, new Step.Send(reply, true));
+    }
+
+    /**
+     * After a hand-over lapsed unanswered, the bot's next words to the user start with an apology, its own message
+     * (an answer may already use the platform's whole length).
+     */
+    private Plan apologisingFirst(Plan plan, long at) {
+        var s = plan.state();
+        if (!s.followup().apology() || plan.steps().isEmpty() || !windowOpen(s, at)) {
+            return plan;
+        }
+        var steps = new java.util.ArrayList<Step>(plan.steps().size() + 1);
+        steps.add(new Step.Send(catalogue.away().sorryForSilence(), false));
+        steps.addAll(plan.steps());
+        return new Plan(s.withFollowup(f -> f.withApology(false)), steps, true);
+    }
+
+    /**
+     * Another app's control lapsed (24 h without activity): the thread is idle, the bot answers it. A hand-over that
+     * lapsed unanswered is recorded so, and owes the user an apology.
+     */
+    private ThreadState lapsed(ThreadState s, long at) {
+        boolean unanswered = s.followup().waiting() != null;
+        var why = unanswered ? Reason.UNANSWERED : Reason.CONTROL_EXPIRED;
+        var next = s.withOwner(rules.botAppId(), at, Reason.CONTROL_EXPIRED, 0, new Transition(at,
+                TransitionKind.EXPIRED, s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
+        return unanswered ? next.withFollowup(f -> f.withWaiting(null).withApology(true)) : next;
     }
 
     private Reason handoffTrigger(String text, String payload, Message message) {
@@ -214,12 +333,23 @@ public final class ThreadControl {
      * Tell the user first: once the Inbox owns the thread the bot may no longer send. Where routing is configured
      * the notice carries the pass ({@code thread_control}): one call; otherwise a message, then the pass.
      */
-    private Plan handoff(ThreadState s, Reason why, Routing routing) {
+    private Plan handoff(ThreadState s, Reason why, Routing routing, long at) {
+        var availability = rules.availability();
+        var notice = catalogue.handoffNotice();
+        if (!availability.isOpen(at)) {
+            var when = availability.hours().describeNextOpening(java.time.Instant.ofEpochMilli(at));
+            if (availability.whenClosed() == Availability.WhenClosed.KEEP) {
+                var kept = s.withFollowup(f -> f.withOfferAt(availability.nextOpening(at))).withTransition(
+                        new Transition(at, TransitionKind.HANDOFF_DEFERRED, s.ownerAppId(), rules.inboxAppId(), why,
+                                "closed until " + when, null));
+                return say(kept, at, new Step.Send(BotCatalogue.opening(catalogue.away().closedKeep(), when), false));
+            }
+            notice = BotCatalogue.opening(catalogue.away().closedNotice(), when);
+        }
         var context = metadata(s, why);
         var steps = switch (routing) {
-            case ROUTING -> List.<Step>of(new Step.SendAndPass(catalogue.handoffNotice(), rules.inboxAppId(), why,
-                    context));
-            case DEFAULT_BEHAVIOUR -> List.<Step>of(new Step.Send(catalogue.handoffNotice(), false),
+            case ROUTING -> List.<Step>of(new Step.SendAndPass(notice, rules.inboxAppId(), why, context));
+            case DEFAULT_BEHAVIOUR -> List.<Step>of(new Step.Send(notice, false),
                     new Step.Pass(rules.inboxAppId(), why, context));
         };
         return new Plan(s, steps, true);
@@ -236,6 +366,7 @@ public final class ThreadControl {
         }
         var s = echo.text() == null ? state : state.withLine(new Line(at, Speaker.AGENT, echo.text()));
         if (rules.inboxAppId().equals(echo.appId())) {
+            s = answered(s, at);
             if (rules.inboxAppId().equals(s.ownerAppId()) && !expired(s, at)) {
                 return new Plan(extended(s, at), List.of(), true);
             }
@@ -244,6 +375,16 @@ public final class ThreadControl {
                             Reason.AGENT_REPLIED, null, held(s, at)));
         }
         return new Plan(s, List.of(), true);
+    }
+
+    /** An agent's first message after a hand-over ends the wait; how long it was is recorded. */
+    private static ThreadState answered(ThreadState s, long at) {
+        var waiting = s.followup().waiting();
+        if (waiting == null) {
+            return s;
+        }
+        return s.withFollowup(f -> f.withWaiting(null)).withTransition(new Transition(at, TransitionKind.ANSWERED,
+                s.ownerAppId(), s.ownerAppId(), waiting.reason(), null, Math.max(0, at - waiting.since())));
     }
 
     private Plan onPass(ThreadState state, PassThreadControl p, Channel channel, long at) {
@@ -261,6 +402,10 @@ public final class ThreadControl {
             var s = state.withFallbacks(0).withOwner(to, at, Reason.DONE, 0, new Transition(at,
                     TransitionKind.RETURNED, from, to, Reason.DONE, null, wasHeld ? held(state, at) : null));
             // On standby the platform says we do not own the thread after all: follow it, but say nothing.
+            if (rules.availability().satisfaction() && wasHeld && channel == Channel.MESSAGING) {
+                return say(s.withFollowup(f -> f.withSurveyed(true)), at,
+                        new Step.Send(catalogue.survey().question(), false, true));
+            }
             if (rules.welcomeBack() && wasHeld && channel == Channel.MESSAGING) {
                 return say(s, at, new Step.Send(catalogue.welcomeBack(), true));
             }
@@ -314,16 +459,41 @@ public final class ThreadControl {
             case Step.SendAndPass handoff -> passed(s.withLine(new Line(at, Speaker.BOT, handoff.text())),
                     handoff.targetAppId(), handoff.reason(), at);
             case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), at);
-            case Step.Take take -> s.withFallbacks(0).withOwner(rules.botAppId(), at, take.reason(), 0, new Transition(
-                    at, TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), take.reason(), null,
-                    held(s, at)));
+            case Step.Take take -> takenBack(s, take.reason(), at);
+            case Step.GiveUp giveUp -> takenBack(s, Reason.NOBODY_ANSWERED, at);
+            case Step.Alert alert -> alerted(s, alert, at);
             case Step.LookupOwner lookup -> resync(s, lookup.why(), at, answer);
         };
     }
 
+    private ThreadState takenBack(ThreadState s, Reason why, long at) {
+        return s.withFallbacks(0).withOwner(rules.botAppId(), at, why, 0, new Transition(at,
+                TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
+    }
+
+    private static ThreadState alerted(ThreadState s, Step.Alert alert, long at) {
+        var waiting = s.followup().waiting();
+        var next = s.withTransition(new Transition(at, TransitionKind.ALERTED, s.ownerAppId(), null,
+                alert.takeRefused() ? Reason.GIVE_UP_REFUSED : alert.reason(), null,
+                Math.max(0, at - alert.handedOverAt())));
+        return waiting == null ? next : next.withFollowup(f -> f.withWaiting(waiting.alerted(alert.takeRefused())));
+    }
+
+    /** What follows a step Graph confirmed, as a plan of its own: the bot's word to the user after it gave up. */
+    public Plan after(ThreadState s, Step step, long at) {
+        if (step instanceof Step.GiveUp giveUp) {
+            return say(s, at, new Step.Send(giveUp.text(), true));
+        }
+        return Plan.nothing(s);
+    }
+
     private ThreadState passed(ThreadState s, String target, Reason why, long at) {
-        return s.withOwner(target, at, why, isBot(target) ? 0 : at + CONTROL_LASTS_MILLIS,
+        var next = s.withOwner(target, at, why, isBot(target) ? 0 : at + CONTROL_LASTS_MILLIS,
                 new Transition(at, TransitionKind.PASSED, s.ownerAppId(), target, why, null, held(s, at)));
+        // The user asked for a person: they wait until an agent answers. An app that asked for the thread is there.
+        boolean handoff = rules.inboxAppId().equals(target) && why != Reason.REQUESTED;
+        return next.withFollowup(f -> f.withOfferAt(0).withWaiting(handoff ? new Waiting(at, why, false, false)
+                : null));
     }
 
     /**
@@ -364,6 +534,8 @@ public final class ThreadControl {
             case Step.Pass pass -> refusal.ownerMayHaveChanged();
             case Step.SendAndPass handoff -> refusal.ownerMayHaveChanged();
             case Step.Take take -> refusal.ownerMayHaveChanged();
+            case Step.GiveUp giveUp -> refusal.ownerMayHaveChanged();
+            case Step.Alert alert -> false;
             case Step.Send send -> false;
             case Step.LookupOwner lookup -> false;
         };
@@ -392,6 +564,8 @@ public final class ThreadControl {
             case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, at, answer).withTransition(new Transition(
                     at, TransitionKind.TAKE_FAILED, s.ownerAppId(), rules.botAppId(), refusal == Refusal.TAKE_NOT_SUPPORTED
                             ? Reason.TAKE_NOT_SUPPORTED : take.reason(), error, null)), List.of(), true);
+            case Step.GiveUp giveUp -> giveUpRefused(resync(s, Reason.TAKE_REFUSED, at, answer), at);
+            case Step.Alert alert -> Plan.nothing(s);
             case Step.Send send when refusal == Refusal.OUTSIDE_WINDOW -> new Plan(skipped(s, at, send.text()),
                     List.of(), true);
             case Step.Send send -> Plan.nothing(s);

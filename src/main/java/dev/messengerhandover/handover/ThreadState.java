@@ -11,9 +11,10 @@ import java.util.List;
  * @param ownerAppId the app that controls the thread; the bot also stands for "idle", which the default app answers
  * @param expiresAt when another app's control lapses for lack of activity (epoch ms; 0: not known, or the bot's)
  * @param userAt when the user last wrote (epoch ms; 0: never, as far as we know)
+ * @param followup what the bot still owes the thread: an unanswered hand-over, an offer, an apology, a question
  */
 public record ThreadState(String pageId, String userId, String ownerAppId, long since, Reason reason, long expiresAt,
-        int fallbacks, long userAt, List<Line> transcript, List<Transition> history) {
+        int fallbacks, long userAt, List<Line> transcript, List<Transition> history, Followup followup) {
 
     /** Lines and transitions kept per thread: enough for an agent's context and an operator's look, in one item. */
     public static final int MAX_TRANSCRIPT = 12;
@@ -24,6 +25,14 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
     public ThreadState {
         transcript = List.copyOf(transcript);
         history = List.copyOf(history);
+        followup = followup == null ? Followup.NONE : followup;
+    }
+
+    /** A thread that owes nothing beyond its owner. */
+    public ThreadState(String pageId, String userId, String ownerAppId, long since, Reason reason, long expiresAt,
+            int fallbacks, long userAt, List<Line> transcript, List<Transition> history) {
+        this(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript, history,
+                Followup.NONE);
     }
 
     /** A thread nobody has written about yet: the bot, the Page's default app, answers it. */
@@ -34,22 +43,22 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
     /** Control changes hands ({@code expiresAt}: when the new owner's control lapses, 0 for the bot). */
     public ThreadState withOwner(String appId, long at, Reason why, long expiresAt, Transition transition) {
         return new ThreadState(pageId, userId, appId, at, why, expiresAt, fallbacks, userAt, transcript,
-                prepend(transition));
+                prepend(transition), followup);
     }
 
     public ThreadState withTransition(Transition transition) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
-                prepend(transition));
+                prepend(transition), followup);
     }
 
     public ThreadState withExpiry(long expiresAt) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
-                history);
+                history, followup);
     }
 
     public ThreadState withFallbacks(int count) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, count, userAt, transcript,
-                history);
+                history, followup);
     }
 
     /** A line of the transcript; a line of the user's also moves their messaging window. */
@@ -59,13 +68,24 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
         t.addAll(transcript.subList(from, transcript.size()));
         t.add(line);
         long user = line.who() == Speaker.USER ? Math.max(userAt, line.at()) : userAt;
-        return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, user, t, history);
+        return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, user, t, history,
+                followup);
     }
 
     /** The user wrote at {@code at} (something with no text: a sticker, a reaction), which opens their window too. */
     public ThreadState withUserAt(long at) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, Math.max(userAt, at),
-                transcript, history);
+                transcript, history, followup);
+    }
+
+    /** The state's follow-up, changed by {@code change}. */
+    public ThreadState withFollowup(java.util.function.UnaryOperator<Followup> change) {
+        return withFollowup(change.apply(followup));
+    }
+
+    public ThreadState withFollowup(Followup f) {
+        return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
+                history, f);
     }
 
     private List<Transition> prepend(Transition transition) {
@@ -90,6 +110,85 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
             String detail, Long heldMillis) {
         public Transition {
             detail = Text.clip(detail, MAX_DETAIL_CHARS);
+        }
+    }
+
+    /**
+     * What the bot still owes a thread beyond its owner, and when the sweep should look at it next.
+     *
+     * @param waiting the hand-over to the Inbox no agent has answered yet ({@code null}: none)
+     * @param offerAt when to offer a person again, the team being back (epoch ms; 0: no offer due)
+     * @param apology a hand-over went unanswered until control lapsed: the bot's next answer says sorry first
+     * @param surveyed the satisfaction question was asked and is not answered yet
+     * @param dueAt when the sweep should act next (epoch ms; 0: never); kept by {@code ThreadControl.scheduled}
+     * @param queue the operator queue the thread is in; kept by {@code ThreadControl.scheduled}
+     */
+    public record Followup(Waiting waiting, long offerAt, boolean apology, boolean surveyed, long dueAt,
+            Queue queue) {
+        public static final Followup NONE = new Followup(null, 0, false, false, 0, Queue.BOT);
+
+        public Followup {
+            queue = queue == null ? Queue.BOT : queue;
+        }
+
+        public Followup withWaiting(Waiting w) {
+            return new Followup(w, offerAt, apology, surveyed, dueAt, queue);
+        }
+
+        public Followup withOfferAt(long at) {
+            return new Followup(waiting, at, apology, surveyed, dueAt, queue);
+        }
+
+        public Followup withApology(boolean owed) {
+            return new Followup(waiting, offerAt, owed, surveyed, dueAt, queue);
+        }
+
+        public Followup withSurveyed(boolean asked) {
+            return new Followup(waiting, offerAt, apology, asked, dueAt, queue);
+        }
+
+        public Followup scheduled(long due, Queue q) {
+            return new Followup(waiting, offerAt, apology, surveyed, due, q);
+        }
+    }
+
+    /**
+     * A hand-over to the Inbox that no agent has answered yet.
+     *
+     * @param since when Graph confirmed the pass (epoch ms)
+     * @param reason why the user was handed over
+     * @param alerted the team was alerted that nobody answered (once per hand-over)
+     * @param takeRefused the bot tried to give up on the wait and Graph refused the take; the team was alerted
+     */
+    public record Waiting(long since, Reason reason, boolean alerted, boolean takeRefused) {
+        public Waiting alerted(boolean takeWasRefused) {
+            return new Waiting(since, reason, true, takeRefused || takeWasRefused);
+        }
+    }
+
+    /** The operator queues: handed over and not answered yet, with an agent, with the bot. */
+    public enum Queue {
+        WAITING("waiting"),
+        WITH_AGENT("with-agent"),
+        BOT("bot");
+
+        private final String wire;
+
+        Queue(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+
+        public static java.util.Optional<Queue> fromWire(String wire) {
+            for (var q : values()) {
+                if (q.wire.equals(wire)) {
+                    return java.util.Optional.of(q);
+                }
+            }
+            return java.util.Optional.empty();
         }
     }
 }

@@ -24,6 +24,14 @@ public enum TransitionKind {
     MESSAGE_SKIPPED("message_skipped"),
     /** Graph refused the bot's take ({@code take_thread_control} is blocked without a default app). */
     TAKE_FAILED("take_failed"),
+    /** The first agent message after a hand-over: the wait ended ({@code heldMillis}: how long the user waited). */
+    ANSWERED("answered"),
+    /** The team was alerted that nobody answered a hand-over ({@code heldMillis}: the wait so far). */
+    ALERTED("alerted"),
+    /** A person was asked for while the team is away, and the bot keeps the thread until they are back. */
+    HANDOFF_DEFERRED("handoff_deferred"),
+    /** The user answered the satisfaction question (the reason says how). */
+    SURVEY_ANSWERED("survey_answered"),
     /** Stored by a version that knew more kinds than this one. */
     UNKNOWN("unknown");
 

@@ -9,7 +9,9 @@ import dev.messengerhandover.config.HandoverConfig;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -28,6 +30,14 @@ public class TableSetup {
         }
     }
 
+    /** As the stack defines them: keys only (a sweep or a queue page reads the threads it found). */
+    private static GlobalSecondaryIndex index(String name, String partition, String sort) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(k -> k.attributeName(partition).keyType(KeyType.HASH),
+                        k -> k.attributeName(sort).keyType(KeyType.RANGE))
+                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build();
+    }
+
     public static void ensureTable(DynamoDbClient dynamo, String table) {
         try {
             dynamo.describeTable(r -> r.tableName(table));
@@ -38,10 +48,17 @@ public class TableSetup {
         dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         a -> a.attributeName(ThreadItems.PK).attributeType(ScalarAttributeType.S),
-                        a -> a.attributeName(ThreadItems.SK).attributeType(ScalarAttributeType.S))
+                        a -> a.attributeName(ThreadItems.SK).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(ThreadItems.DUE_ACCOUNT).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(ThreadItems.DUE_AT).attributeType(ScalarAttributeType.N),
+                        a -> a.attributeName(ThreadItems.QUEUE).attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName(ThreadItems.QUEUE_SINCE).attributeType(ScalarAttributeType.N))
                 .keySchema(
                         k -> k.attributeName(ThreadItems.PK).keyType(KeyType.HASH),
-                        k -> k.attributeName(ThreadItems.SK).keyType(KeyType.RANGE)));
+                        k -> k.attributeName(ThreadItems.SK).keyType(KeyType.RANGE))
+                .globalSecondaryIndexes(
+                        index(ThreadItems.DUE_INDEX, ThreadItems.DUE_ACCOUNT, ThreadItems.DUE_AT),
+                        index(ThreadItems.QUEUE_INDEX, ThreadItems.QUEUE, ThreadItems.QUEUE_SINCE)));
         dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
         dynamo.updateTimeToLive(r -> r.tableName(table)
                 .timeToLiveSpecification(t -> t.attributeName(ThreadItems.TTL_ATTRIBUTE).enabled(true)));

@@ -8,8 +8,11 @@ import java.util.Map;
 import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Speaker;
 import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.handover.ThreadState.Followup;
 import dev.messengerhandover.handover.ThreadState.Line;
+import dev.messengerhandover.handover.ThreadState.Queue;
 import dev.messengerhandover.handover.ThreadState.Transition;
+import dev.messengerhandover.handover.ThreadState.Waiting;
 import dev.messengerhandover.handover.TransitionKind;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -24,6 +27,7 @@ public final class ThreadItems {
     public static final String SK = "sk";
     public static final String TTL_ATTRIBUTE = "expiresAt";
     static final String STATE_SK = "STATE";
+    private static final String THREAD_PREFIX = "THREAD#";
     static final String VERSION = "version";
     static final String CLAIM_KEY = "claimKey";
     static final String CLAIM_UNTIL = "claimUntil";
@@ -32,17 +36,37 @@ public final class ThreadItems {
     static final String USER_AT = "userAt";
     /** Set by a claim, gone with the next full write of the thread. */
     static final String CLAIM_TOKEN = "claimToken";
+    /** The sparse index of threads with something due for the sweep: only they carry its keys. */
+    public static final String DUE_INDEX = "due";
+    public static final String DUE_ACCOUNT = "dueAccount";
+    public static final String DUE_AT = "dueAt";
+    /** The index of the operator queues: {@code <account id>#<queue>}, oldest first. */
+    public static final String QUEUE_INDEX = "queue";
+    public static final String QUEUE = "queue";
+    public static final String QUEUE_SINCE = "queueSince";
 
     private ThreadItems() {
     }
 
     static Map<String, AttributeValue> key(String pageId, String userId) {
-        return Map.of(PK, str("THREAD#" + pageId + "#" + userId), SK, str(STATE_SK));
+        return Map.of(PK, str(THREAD_PREFIX + pageId + "#" + userId), SK, str(STATE_SK));
     }
 
-    /** The full item for {@code s} at {@code version}; {@code nowMillis} stamps it, {@code expiresAt} is the TTL. */
-    public static Map<String, AttributeValue> encode(ThreadState s, long version, List<String> processed,
-            long nowMillis, long expiresAtSeconds) {
+    /** The thread a {@code pk} names. */
+    static ThreadStore.ThreadKey threadKey(String pk) {
+        int hash = pk.indexOf('#', THREAD_PREFIX.length());
+        if (!pk.startsWith(THREAD_PREFIX) || hash < 0) {
+            throw new IllegalArgumentException("not a thread's key: " + pk);
+        }
+        return new ThreadStore.ThreadKey(pk.substring(THREAD_PREFIX.length(), hash), pk.substring(hash + 1));
+    }
+
+    /**
+     * The full item for {@code s} at {@code version}, of the account {@code accountId} (which keys the due index);
+     * {@code nowMillis} stamps it, {@code expiresAt} is the TTL.
+     */
+    public static Map<String, AttributeValue> encode(ThreadState s, String accountId, long version,
+            List<String> processed, long nowMillis, long expiresAtSeconds) {
         var item = new HashMap<String, AttributeValue>(key(s.pageId(), s.userId()));
         item.put("kind", str("thread"));
         item.put("pageId", str(s.pageId()));
@@ -60,6 +84,7 @@ public final class ThreadItems {
         item.put("transcript", AttributeValue.fromL(s.transcript().stream().map(ThreadItems::line).toList()));
         item.put("history", AttributeValue.fromL(s.history().stream().map(ThreadItems::transition).toList()));
         item.put("processed", AttributeValue.fromL(processed.stream().map(ThreadItems::str).toList()));
+        followup(item, s, accountId);
         item.put(VERSION, n(version));
         item.put("updatedAt", n(nowMillis));
         item.put(TTL_ATTRIBUTE, n(expiresAtSeconds));
@@ -84,8 +109,56 @@ public final class ThreadItems {
         long userAt = item.containsKey(USER_AT) ? num(item, USER_AT)
                 : transcript.stream().filter(l -> l.who() == Speaker.USER).mapToLong(Line::at).max().orElse(0);
         var state = new ThreadState(pageId, userId, owner, num(item, "since"), Reason.fromWire(string(item, "reason")),
-                num(item, CONTROL_EXPIRES_AT), (int) num(item, "fallbacks"), userAt, transcript, history);
+                num(item, CONTROL_EXPIRES_AT), (int) num(item, "fallbacks"), userAt, transcript, history,
+                followup(item));
         return new StoredThread(state, num(item, VERSION), processed, string(item, CLAIM_KEY), num(item, CLAIM_UNTIL));
+    }
+
+    /** The follow-up's fields, and the keys of the indexes the thread belongs in. */
+    private static void followup(Map<String, AttributeValue> item, ThreadState s, String accountId) {
+        var f = s.followup();
+        var waiting = f.waiting();
+        if (waiting != null) {
+            item.put("waitSince", n(waiting.since()));
+            item.put("waitReason", str(waiting.reason().wire()));
+            item.put("alerted", AttributeValue.fromBool(waiting.alerted()));
+            item.put("takeRefused", AttributeValue.fromBool(waiting.takeRefused()));
+        }
+        if (f.offerAt() > 0) {
+            item.put("offerAt", n(f.offerAt()));
+        }
+        if (f.apology()) {
+            item.put("apology", AttributeValue.fromBool(true));
+        }
+        if (f.surveyed()) {
+            item.put("surveyed", AttributeValue.fromBool(true));
+        }
+        if (f.dueAt() > 0) {
+            item.put(DUE_ACCOUNT, str(accountId));
+            item.put(DUE_AT, n(f.dueAt()));
+        }
+        item.put(QUEUE, str(queueKey(s.pageId(), f.queue())));
+        item.put(QUEUE_SINCE, n(waiting != null ? waiting.since() : s.since()));
+    }
+
+    private static Followup followup(Map<String, AttributeValue> item) {
+        var waiting = item.containsKey("waitSince") ? new Waiting(num(item, "waitSince"),
+                Reason.fromWire(string(item, "waitReason")), bool(item, "alerted"), bool(item, "takeRefused")) : null;
+        var queue = string(item, QUEUE);
+        var q = queue == null ? Queue.BOT
+                : Queue.fromWire(queue.substring(queue.lastIndexOf('#') + 1)).orElse(Queue.BOT);
+        return new Followup(waiting, num(item, "offerAt"), bool(item, "apology"), bool(item, "surveyed"),
+                num(item, DUE_AT), q);
+    }
+
+    /** The queue index's partition: an account's threads in one queue. */
+    public static String queueKey(String accountId, Queue queue) {
+        return accountId + "#" + queue.wire();
+    }
+
+    private static boolean bool(Map<String, AttributeValue> m, String name) {
+        var v = m.get(name);
+        return v != null && Boolean.TRUE.equals(v.bool());
     }
 
     private static AttributeValue line(Line l) {

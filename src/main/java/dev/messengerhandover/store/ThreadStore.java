@@ -27,6 +27,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
@@ -127,10 +128,12 @@ public class ThreadStore {
     }
 
     /**
-     * Writes {@code state} as the thread's new state, remembers {@code eventKey} as applied and drops any claim; fails
-     * with {@link ConflictException} when the item is no longer at {@code thread}'s version.
+     * Writes {@code state} as the thread's new state (of the account {@code accountId}), remembers {@code eventKey} as
+     * applied and drops any claim; fails with {@link ConflictException} when the item is no longer at
+     * {@code thread}'s version.
      */
-    public StoredThread save(StoredThread thread, ThreadState state, String eventKey) throws ConflictException {
+    public StoredThread save(StoredThread thread, ThreadState state, String accountId, String eventKey)
+            throws ConflictException {
         var processed = new ArrayList<String>(thread.processed().size() + 1);
         if (eventKey != null && !thread.hasProcessed(eventKey)) {
             processed.add(eventKey);
@@ -138,7 +141,7 @@ public class ThreadStore {
         processed.addAll(thread.processed().subList(0,
                 Math.min(thread.processed().size(), StoredThread.PROCESSED_KEPT - processed.size())));
         long next = thread.version() + 1;
-        var item = ThreadItems.encode(state, next, processed, clock.millis(), expiresAt());
+        var item = ThreadItems.encode(state, accountId, next, processed, clock.millis(), expiresAt());
         try {
             dynamo.putItem(r -> {
                 r.tableName(table).item(item);
@@ -155,6 +158,114 @@ public class ThreadStore {
             throw new StorageException("writing thread failed", e);
         }
         return new StoredThread(state, next, processed, null, 0);
+    }
+
+    /** A thread found in an index: its entry id and user. */
+    public record ThreadKey(String pageId, String userId) {
+    }
+
+    /** A page of the due index: the threads, and where the next page starts ({@code null}: no more). */
+    public record DuePage(List<ThreadKey> threads, Cursor next) {
+    }
+
+    /** Where a query goes on: opaque to callers. */
+    public static final class Cursor {
+        private final Map<String, AttributeValue> key;
+
+        private Cursor(Map<String, AttributeValue> key) {
+            this.key = key;
+        }
+    }
+
+    /**
+     * The threads of {@code accountId} with something due by {@code nowMillis}, earliest first, from the sparse due
+     * index (eventually consistent: the caller reads each thread again before acting).
+     */
+    public DuePage due(String accountId, long nowMillis, int limit, Cursor from) {
+        try {
+            var answer = dynamo.query(r -> {
+                r.tableName(table).indexName(ThreadItems.DUE_INDEX)
+                        .keyConditionExpression("#account = :account AND #due <= :now")
+                        .expressionAttributeNames(Map.of("#account", ThreadItems.DUE_ACCOUNT, "#due",
+                                ThreadItems.DUE_AT))
+                        .expressionAttributeValues(Map.of(":account", str(accountId), ":now", n(nowMillis)))
+                        .limit(limit);
+                if (from != null) {
+                    r.exclusiveStartKey(from.key);
+                }
+            });
+            var keys = answer.items().stream().map(ThreadStore::threadKey).toList();
+            return new DuePage(keys, answer.hasLastEvaluatedKey() && !answer.lastEvaluatedKey().isEmpty()
+                    ? new Cursor(answer.lastEvaluatedKey()) : null);
+        } catch (SdkException | UncheckedIOException e) {
+            throw new StorageException("querying the due index failed", e);
+        }
+    }
+
+    /**
+     * One page of an operator queue, oldest first: the queue index gives the keys, one {@code BatchGetItem} the
+     * threads (strongly consistent, in the index's order). {@code next} is the token of the page before's
+     * {@link QueuePage#next}; throws {@link IllegalArgumentException} for a token not of this queue.
+     */
+    public QueuePage queue(String accountId, ThreadState.Queue queue, int limit, String next, String botAppId) {
+        var queueKey = ThreadItems.queueKey(accountId, queue);
+        var from = next == null ? null : QueueTokens.decode(next, queueKey);
+        try {
+            var answer = dynamo.query(r -> {
+                r.tableName(table).indexName(ThreadItems.QUEUE_INDEX)
+                        .keyConditionExpression("#queue = :queue")
+                        .expressionAttributeNames(Map.of("#queue", ThreadItems.QUEUE))
+                        .expressionAttributeValues(Map.of(":queue", str(queueKey)))
+                        .limit(limit);
+                if (from != null) {
+                    r.exclusiveStartKey(from);
+                }
+            });
+            var keys = answer.items().stream().map(ThreadStore::threadKey).toList();
+            var last = answer.hasLastEvaluatedKey() && !answer.lastEvaluatedKey().isEmpty()
+                    ? QueueTokens.encode(answer.lastEvaluatedKey()) : null;
+            return new QueuePage(read(keys, botAppId), last);
+        } catch (SdkException | UncheckedIOException e) {
+            throw new StorageException("querying the queue index failed", e);
+        }
+    }
+
+    /** A page of a queue's threads, and the token of the next page ({@code null}: the last). */
+    public record QueuePage(List<StoredThread> threads, String next) {
+    }
+
+    /** The threads of {@code keys}, in their order; a thread gone meanwhile (TTL) is left out. */
+    private List<StoredThread> read(List<ThreadKey> keys, String botAppId) {
+        var found = new HashMap<String, Map<String, AttributeValue>>();
+        var pending = new ArrayList<Map<String, AttributeValue>>();
+        keys.forEach(k -> pending.add(ThreadItems.key(k.pageId(), k.userId())));
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == 5) {
+                throw new StorageException("reading the queue's threads failed: keys left unprocessed", null);
+            }
+            var batch = List.copyOf(pending.subList(0, Math.min(100, pending.size())));
+            var answer = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder()
+                    .keys(batch).consistentRead(true).build())));
+            answer.responses().getOrDefault(table, List.of()).forEach(item -> found.put(item.get(ThreadItems.PK).s(),
+                    item));
+            pending.subList(0, batch.size()).clear();
+            var unprocessed = answer.unprocessedKeys().get(table);
+            if (unprocessed != null && unprocessed.hasKeys()) {
+                pending.addAll(unprocessed.keys());
+            }
+        }
+        var threads = new ArrayList<StoredThread>();
+        for (var k : keys) {
+            var item = found.get(ThreadItems.key(k.pageId(), k.userId()).get(ThreadItems.PK).s());
+            if (item != null) {
+                threads.add(ThreadItems.decode(item, k.pageId(), k.userId(), botAppId));
+            }
+        }
+        return threads;
+    }
+
+    private static ThreadKey threadKey(Map<String, AttributeValue> item) {
+        return ThreadItems.threadKey(item.get(ThreadItems.PK).s());
     }
 
     private long expiresAt() {

@@ -80,13 +80,21 @@ public class DeliveryHandler {
     }
 
     private void runConcurrently(LinkedHashMap<ThreadKey, List<WebhookEvent>> perThread, Deadline deadline) {
-        var futures = new ArrayList<Future<?>>(perThread.size());
+        concurrently(List.copyOf(perThread.entrySet()), e -> threads.apply(e.getKey().account(), e.getKey().pageId(),
+                e.getKey().userId(), e.getValue(), deadline));
+    }
+
+    /**
+     * Runs {@code work} on every item, up to {@code handover.concurrency} at once, and returns once every item is
+     * done, even after a failure (nothing may still run once the function answers); then rethrows the first failure.
+     */
+    <T> void concurrently(List<T> items, java.util.function.Consumer<T> work) {
+        var futures = new ArrayList<Future<?>>(items.size());
         var executor = pool();
-        perThread.forEach((key, events) -> futures
-                .add(executor.submit(() -> threads.apply(key.account(), key.pageId(), key.userId(), events,
-                        deadline))));
+        for (var item : items) {
+            futures.add(executor.submit(() -> work.accept(item)));
+        }
         RuntimeException first = null;
-        // Wait for every thread, even after a failure: nothing may still run once we answer.
         for (var future : futures) {
             try {
                 future.get();

@@ -8,13 +8,16 @@ import org.jboss.logging.Logger;
 
 import dev.messengerhandover.account.Account;
 import dev.messengerhandover.account.Accounts;
+import dev.messengerhandover.alert.Alerts;
 import dev.messengerhandover.graph.GraphClient;
 import dev.messengerhandover.graph.GraphException;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
 import dev.messengerhandover.graph.GraphModels.ThreadOwner;
 import dev.messengerhandover.handover.OwnerAnswer;
 import dev.messengerhandover.handover.Plan;
+import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Refusal;
+import dev.messengerhandover.handover.Rules;
 import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
@@ -32,14 +35,23 @@ public class StepRunner {
 
     private final GraphClient graph;
     private final Accounts accounts;
+    private final Alerts alerts;
 
-    public StepRunner(GraphClient graph, Accounts accounts) {
+    public StepRunner(GraphClient graph, Accounts accounts, Alerts alerts) {
         this.graph = graph;
         this.accounts = accounts;
+        this.alerts = alerts;
     }
 
-    /** The state once every step of {@code plan} ran for {@code account}, with what Graph confirmed of each. */
+    /**
+     * The state once every step of {@code plan} ran for {@code account}, with what Graph confirmed of each, as it is
+     * to be stored ({@link ThreadControl#scheduled}: when the sweep looks at it next, its queue).
+     */
     public ThreadState run(Account account, Plan plan, String userId, long at, Deadline deadline) {
+        return account.control().scheduled(runSteps(account, plan, userId, at, deadline));
+    }
+
+    private ThreadState runSteps(Account account, Plan plan, String userId, long at, Deadline deadline) {
         var state = plan.state();
         for (var step : plan.steps()) {
             state = runStep(account, state, step, userId, at, deadline);
@@ -66,6 +78,12 @@ public class StepRunner {
                     graph.takeThreadControl(page, userId, "reason=" + take.reason().wire(), deadline);
                     yield control.confirmed(state, take, at, null);
                 }
+                case Step.GiveUp giveUp -> {
+                    graph.takeThreadControl(page, userId, "reason=" + Reason.NOBODY_ANSWERED.wire(), deadline);
+                    var taken = control.confirmed(state, giveUp, at, null);
+                    yield runSteps(account, control.after(taken, giveUp, at), userId, at, deadline);
+                }
+                case Step.Alert alert -> alert(account, state, alert, at);
                 case Step.LookupOwner lookup -> control.confirmed(state, lookup, at,
                         answer(graph.threadOwner(page, userId, deadline)));
             };
@@ -79,7 +97,19 @@ public class StepRunner {
             }
             var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? ownerNow(account, userId, deadline)
                     : null;
-            return run(account, control.refused(state, step, at, owner, refusal, e.summary()), userId, at, deadline);
+            return runSteps(account, control.refused(state, step, at, owner, refusal, e.summary()), userId, at,
+                    deadline);
+        }
+    }
+
+    /** An alert SNS did not take leaves the thread as it was: the next sweep tries again. */
+    private ThreadState alert(Account account, ThreadState state, Step.Alert alert, long at) {
+        try {
+            alerts.publish(account, state, alert, at);
+            return account.control().confirmed(state, alert, at, null);
+        } catch (Alerts.AlertFailed e) {
+            LOG.warnf("thread %s: %s", state.userId(), e.getMessage());
+            return state;
         }
     }
 
@@ -87,9 +117,14 @@ public class StepRunner {
     private ThreadState send(Account account, ThreadState state, Step.Send send, String userId, long at,
             Deadline deadline) {
         var control = account.control();
-        var replies = send.offerPerson()
-                ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(), control.rules().handoffPayload()))
-                : List.<QuickReply>of();
+        var survey = control.catalogue().survey();
+        var replies = send.survey()
+                ? List.of(QuickReply.text(survey.yes(), Rules.SATISFIED), QuickReply.text(survey.no(),
+                        Rules.NOT_SATISFIED))
+                : send.offerPerson()
+                        ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
+                                control.rules().handoffPayload()))
+                        : List.<QuickReply>of();
         graph.send(account.access(), userId, send.text(), replies, deadline);
         return control.confirmed(state, send, at, null);
     }

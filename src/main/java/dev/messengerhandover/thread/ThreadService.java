@@ -20,6 +20,7 @@ import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.handover.TransitionKind;
 import dev.messengerhandover.handover.event.WebhookEvent;
+import dev.messengerhandover.metrics.HandoverMetrics;
 import dev.messengerhandover.retry.Backoff;
 import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.store.ConflictException;
@@ -59,17 +60,21 @@ public class ThreadService {
     private final RoutingModes routings;
     private final Clock clock;
     private final long claimMillis;
+    private final HandoverMetrics metrics;
     private final ConfirmedResults confirmed = new ConfirmedResults();
 
     @Inject
-    public ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverConfig config) {
-        this(store, steps, routings, config.deliveryBudget(), Clock.systemUTC());
+    public ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverMetrics metrics,
+            HandoverConfig config) {
+        this(store, steps, routings, metrics, config.deliveryBudget(), Clock.systemUTC());
     }
 
-    ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, Duration budget, Clock clock) {
+    ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverMetrics metrics,
+            Duration budget, Clock clock) {
         this.store = store;
         this.steps = steps;
         this.routings = routings;
+        this.metrics = metrics;
         this.clock = clock;
         this.claimMillis = claimFor(budget).toMillis();
     }
@@ -99,20 +104,56 @@ public class ThreadService {
         MDC.put("platform", account.kind().wire());
         MDC.put("user", userId);
         try {
+            var control = account.control();
             for (var event : events) {
                 MDC.put("event", event.kind());
                 MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
-                known = applyOne(account, known, pageId, userId, event, routing, deadline);
+                long at = event.envelope().timestamp();
+                known = applyOne(account, known, pageId, userId, event.key(), at, describe(event), state -> {
+                    var s = state;
+                    if (control.needsOwnerCheck(s, event, routing)) {
+                        // Default behaviour: whether the Inbox still holds the thread, only thread_owner can say.
+                        s = control.ownerChecked(s, steps.ownerNow(account, userId, deadline), at);
+                    }
+                    return control.onEvent(s, event, routing);
+                }, deadline);
             }
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
         }
     }
 
-    private StoredThread applyOne(Account account, StoredThread known, String pageId, String userId,
-            WebhookEvent event, Routing routing, Deadline deadline) {
+    /**
+     * The sweep's visit of one thread with something due at {@code now}: alert, give up, lapse or offer, as
+     * {@link dev.messengerhandover.handover.ThreadControl#onDue} decides on the thread as stored now (the due index
+     * it was found through lags behind). Claimed and written like an event, so that overlapping sweeps, or a sweep
+     * and a delivery, never act twice.
+     */
+    public DueVisit applyDue(Account account, String pageId, String userId, long now, Deadline deadline) {
+        var routing = routings.of(account);
+        MDC.put("account", pageId);
+        MDC.put("platform", account.kind().wire());
+        MDC.put("user", userId);
+        MDC.put("event", "due");
+        var decidedOn = new ThreadState[1];
+        try {
+            var after = applyOne(account, null, pageId, userId, "due:" + now, now, "due", state -> {
+                decidedOn[0] = state;
+                return account.control().onDue(state, now, routing);
+            }, deadline).state();
+            return new DueVisit(decidedOn[0] != null ? decidedOn[0] : after, after);
+        } finally {
+            LOG_FIELDS.forEach(MDC::remove);
+        }
+    }
+
+    /** A thread as the sweep found it, and as it left it. */
+    public record DueVisit(ThreadState before, ThreadState after) {
+    }
+
+    private StoredThread applyOne(Account account, StoredThread known, String pageId, String userId, String key,
+            long at, String what, java.util.function.Function<ThreadState, Plan> decide, Deadline deadline) {
         var control = account.control();
-        var key = event.key();
         var current = known;
         for (int attempt = 1;; attempt++) {
             if (current == null) {
@@ -124,7 +165,7 @@ public class ThreadService {
                 return current;
             }
             if (key.equals(current.claimKey())) {
-                var finished = finishConfirmed(current, key);
+                var finished = finishConfirmed(account, current, key);
                 if (finished != null) {
                     return finished;
                 }
@@ -135,13 +176,7 @@ public class ThreadService {
                 current = null;
                 continue;
             }
-            var state = current.state();
-            long at = event.envelope().timestamp();
-            if (control.needsOwnerCheck(state, event, routing)) {
-                // Default behaviour: whether the Inbox still holds the thread, only thread_owner can say.
-                state = control.ownerChecked(state, steps.ownerNow(account, userId, deadline), at);
-            }
-            var plan = control.onEvent(state, event, routing);
+            var plan = decide.apply(current.state());
             if (!plan.changed() && plan.steps().isEmpty()) {
                 MDC.put("outcome", "ignored");
                 LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
@@ -149,12 +184,12 @@ public class ThreadService {
             }
             try {
                 if (plan.hasEffects()) {
-                    return runClaimed(account, current, plan, key, at, describe(event), deadline);
+                    return runClaimed(account, current, plan, key, at, what, deadline);
                 }
-                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), key);
+                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), account.id(), key);
+                metrics.changed(account, current.state(), saved.state());
                 MDC.put("outcome", "recorded");
-                LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, describe(event),
-                        saved.state().ownerAppId());
+                LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, what, saved.state().ownerAppId());
                 return saved;
             } catch (ConflictException raced) {
                 waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
@@ -168,7 +203,8 @@ public class ThreadService {
         var claimed = store.claim(current, key, clock.millis() + claimMillis);
         var state = steps.run(account, plan, claimed.state().userId(), at, deadline);
         try {
-            var saved = saveConfirmed(claimed, state, key);
+            var saved = saveConfirmed(account, claimed, state, key);
+            metrics.changed(account, current.state(), saved.state());
             MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
                     plan.steps().stream().map(Step::call).toList());
@@ -185,9 +221,10 @@ public class ThreadService {
      * Writes what Graph confirmed. If storage fails now, Graph has already passed or sent: the result is kept in this
      * instance so that Messenger's redelivery writes it instead of calling Graph again (see {@link #finishConfirmed}).
      */
-    private StoredThread saveConfirmed(StoredThread claimed, ThreadState state, String key) throws ConflictException {
+    private StoredThread saveConfirmed(Account account, StoredThread claimed, ThreadState state, String key)
+            throws ConflictException {
         try {
-            return store.save(claimed, state, key);
+            return store.save(claimed, state, account.id(), key);
         } catch (StorageException e) {
             confirmed.put(claimed, state, key);
             throw e;
@@ -199,13 +236,14 @@ public class ThreadService {
      * write their result: write it now. Returns null when there is no such result here (another instance holds the
      * claim, or ours expired and was taken over), and the caller goes on as usual.
      */
-    private StoredThread finishConfirmed(StoredThread current, String key) {
+    private StoredThread finishConfirmed(Account account, StoredThread current, String key) {
         var result = confirmed.take(current, key);
         if (result == null) {
             return null;
         }
         try {
-            var saved = saveConfirmed(current, result, key);
+            var saved = saveConfirmed(account, current, result, key);
+            metrics.changed(account, current.state(), saved.state());
             MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s: wrote the result Graph confirmed for %s before storage failed", result.pageId(),
                     result.userId(), key);
@@ -253,6 +291,33 @@ public class ThreadService {
     public record TakeBack(ThreadState state, String refused) {
         static final String BLOCKED = "take_thread_control is blocked: the Page has no default app (default behaviour);"
                 + " the Page Inbox has to pass the thread back, or it comes back when control expires";
+    }
+
+    /** Index queries one queue page may take to fill past threads that left the queue. */
+    static final int MAX_QUEUE_QUERIES = 5;
+
+    /**
+     * A page of {@code accountId}'s threads in {@code queue}, oldest first, as they are at {@code now}: the index lags
+     * the table a little (and the sweep notices a lapsed hold within a minute), so a thread that moved on since, or
+     * whose hold lapsed, is left out and the page filled from the index's next keys. Throws
+     * {@link IllegalArgumentException} for a {@code next} token not of this queue.
+     */
+    public ThreadStore.QueuePage queue(Account account, String accountId, ThreadState.Queue queue, int limit,
+            String next, long now) {
+        var control = account.control();
+        var threads = new java.util.ArrayList<StoredThread>();
+        var token = next;
+        for (int query = 0; query < MAX_QUEUE_QUERIES && threads.size() < limit; query++) {
+            var page = store.queue(accountId, queue, limit - threads.size(), token, control.rules().botAppId());
+            page.threads().stream().filter(t -> t.state().followup().queue() == queue)
+                    .filter(t -> queue == ThreadState.Queue.BOT || !control.expired(t.state(), now))
+                    .forEach(threads::add);
+            token = page.next();
+            if (token == null) {
+                break;
+            }
+        }
+        return new ThreadStore.QueuePage(threads, token);
     }
 
     public StoredThread find(Account account, String pageId, String userId) {

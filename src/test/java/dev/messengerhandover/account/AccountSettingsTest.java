@@ -15,13 +15,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.messengerhandover.config.RoutingMode;
 import dev.messengerhandover.handover.BotCatalogue;
 import dev.messengerhandover.handover.Rules.RequestPolicy;
+import dev.messengerhandover.handover.availability.Availability;
 
 /** The Pages' JSON: defaults, overrides, and a start-up failure naming the Page and the field, never the token. */
 class AccountSettingsTest {
 
     static final AccountSettings.Defaults DEFAULTS = new AccountSettings.Defaults("263902037430900",
             "1217981644879628", Optional.empty(), true, RequestPolicy.PAGE_INBOX_ONLY, RoutingMode.AUTO, 2,
-            "TALK_TO_PERSON", 0.8);
+            "TALK_TO_PERSON", 0.8, Availability.ALWAYS);
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

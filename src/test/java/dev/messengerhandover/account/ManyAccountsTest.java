@@ -43,7 +43,7 @@ class ManyAccountsTest {
 
     public static class ManyAccounts extends AccountsProfile {
         public ManyAccounts() {
-            super("many");
+            super("accounts", "many");
         }
     }
 

@@ -27,7 +27,7 @@ class PagesSecretTest {
 
     public static class PagesFromASecret extends AccountsProfile {
         public PagesFromASecret() {
-            super("secret");
+            super("accounts", "secret");
         }
     }
 

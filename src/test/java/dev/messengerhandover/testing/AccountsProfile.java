@@ -6,20 +6,26 @@ import java.util.Map;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * A test's own {@link Platform} whose Pages come from another source ({@code many}: {@code messenger.pages};
- * {@code secret}: a Secrets Manager secret). The global platform's single Page would be a second source, so it is off.
+ * A test's own {@link Platform}: Pages from another source ({@code accounts}: {@code many}, {@code messenger.pages};
+ * {@code secret}, a Secrets Manager secret), or the team's hours ({@code hours}: {@code paris}). The global platform
+ * is off (its single Page would be a second source of Pages).
  */
 public abstract class AccountsProfile implements QuarkusTestProfile {
 
-    private final String accounts;
+    private final Map<String, String> args;
 
-    protected AccountsProfile(String accounts) {
-        this.accounts = accounts;
+    /** {@code args}: the {@link Platform}'s ({@code accounts}, {@code hours}). */
+    protected AccountsProfile(String... args) {
+        var map = new java.util.HashMap<String, String>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            map.put(args[i], args[i + 1]);
+        }
+        this.args = Map.copyOf(map);
     }
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(Platform.class, Map.of("accounts", accounts)));
+        return List.of(new TestResourceEntry(Platform.class, args));
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class Conversations {
             "speak to someone from support", "no, I don't want to talk to a person", "are you a bot?", "humna",
             "je veux parler à un conseiller", "TALK_TO_PERSON", "ok", "thanks", "zorglub", "?", "", " " };
     private static final String[] PAYLOADS = { "TALK_TO_PERSON", "FAQ_RETURNS", "FAQ_HOURS", "GET_STARTED", "OTHER",
-            "" };
+            "SATISFACTION_YES", "SATISFACTION_NO", "" };
     private static final String[] NLP_NAMES = { "human_agent", "talk_to_person", "wit$talk_to_human", "wit$greetings",
             "wit$sentiment", "", "x" };
 

@@ -25,9 +25,16 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
     public static final String SECOND_PAGE_TOKEN = "test-second-page-token";
 
     public static final String PAGES_SECRET = "messenger-handover/test-pages";
+    /**
+     * With {@code hours=paris}: the team works in Paris, {@link #PARIS_HOURS}, is alerted after 10 minutes, the bot
+     * gives up after 30, and asks about satisfaction after Done.
+     */
+    public static final String PARIS_HOURS = "Mon-Fri 09:00-17:30; Sat 10:00-14:00";
     private boolean many;
     private boolean fromSecret;
+    private boolean paris;
     private static SecretsManagerStandIn secrets;
+    private static SnsStandIn sns;
     private static DynamoDbLocal dynamo;
     private static GraphStandIn graph;
     private static FaultyProxy storage;
@@ -45,11 +52,17 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         return storage;
     }
 
+    /** Where alerts go: the SNS topic {@link SnsStandIn#TOPIC_ARN}. */
+    public static SnsStandIn sns() {
+        return sns;
+    }
+
     /** {@code accounts=many}: two Pages, the first with a linked Instagram account, from {@code messenger.pages}. */
     @Override
     public void init(Map<String, String> initArgs) {
         fromSecret = "secret".equals(initArgs.get("accounts"));
         many = fromSecret || "many".equals(initArgs.get("accounts"));
+        paris = "paris".equals(initArgs.get("hours"));
     }
 
     @Override
@@ -63,7 +76,21 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
                 : List.of(new GraphStandIn.Page(PAGE_ID, PAGE_TOKEN, INSTAGRAM_ID));
         graph = new GraphStandIn(pages, APP_SECRET, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID),
                 Messenger::now);
+        sns = new SnsStandIn();
         var config = new HashMap<String, String>();
+        config.put("handover.alerts.topic-arn", SnsStandIn.TOPIC_ARN);
+        config.put("handover.aws.sns-endpoint", sns.url());
+        // What Lambda's environment gives the function; the AWS SDK's chains read them (SNS, Secrets Manager).
+        System.setProperty("aws.region", "us-east-1");
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        if (paris) {
+            config.put("handover.time-zone", "Europe/Paris");
+            config.put("handover.business-hours", PARIS_HOURS);
+            config.put("handover.agent-wait.notify-after", "PT10M");
+            config.put("handover.agent-wait.give-up-after", "PT30M");
+            config.put("handover.satisfaction", "true");
+        }
         config.put("quarkus.dynamodb.endpoint-override", storage.endpoint());
         config.put("quarkus.rest-client.graph-api.url", graph.url());
         // Everything the function needs, as Lambda's environment would give it: the packaged function
@@ -79,10 +106,6 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
             secrets.put(PAGES_SECRET, pagesJson(SECOND_PAGE_TOKEN));
             config.put("handover.pages-secret", PAGES_SECRET);
             config.put("handover.aws.secrets-manager-endpoint", secrets.url());
-            // What Lambda's environment gives the function; the SDK's chains read them.
-            System.setProperty("aws.region", "us-east-1");
-            System.setProperty("aws.accessKeyId", "test");
-            System.setProperty("aws.secretAccessKey", "test");
             config.put("messenger.page-access-token", ""); // the test profile's single Page: not this time
         } else if (many) {
             config.put("messenger.pages", pagesJson(SECOND_PAGE_TOKEN));
@@ -114,6 +137,9 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         if (secrets != null) {
             secrets.close();
             secrets = null;
+        }
+        if (sns != null) {
+            sns.close();
         }
         if (graph != null) {
             graph.close();

@@ -364,15 +364,33 @@ class ConcurrencyIT {
     }
 
     /** Changes of control in the order they happened: a pass per handoff and grant, a return per Done. */
+    /** The user asked for a person: they wait until the Inbox's first answer ({@code answered}); a grant is no wait. */
     private static List<String> expectedTransitions(Conversation c) {
         var kinds = new ArrayList<String>();
+        boolean waiting = false;
         for (var act : c.acts()) {
             switch (act.effect()) {
-                case HANDOFF, GRANT -> kinds.add("passed");
-                case WELCOME_BACK -> kinds.add("returned");
+                case HANDOFF -> {
+                    kinds.add("passed");
+                    waiting = true;
+                }
+                case GRANT -> {
+                    kinds.add("passed");
+                    waiting = false;
+                }
+                case WELCOME_BACK -> {
+                    kinds.add("returned");
+                    waiting = false;
+                }
                 default -> {
                     if (act.event().has("take_thread_control")) {
                         kinds.add("followed");
+                    }
+                    var message = act.event().path("message");
+                    if (waiting && message.path("is_echo").asBoolean()
+                            && message.path("app_id").asText().equals(c.inbox())) {
+                        kinds.add("answered");
+                        waiting = false;
                     }
                 }
             }
