@@ -27,6 +27,10 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of("emulator.port", Integer.toString(port()),
                 "quarkus.rest-client.graph-api.url", url() + "/emulator/graph",
+                // alerts reach the emulator's SNS, which shows them on its timeline
+                "handover.aws.sns-endpoint", url() + "/emulator/sns",
+                // always open, but in a zone of its own: the clock's "set time of day" offers it
+                "handover.time-zone", "Europe/Paris",
                 // the tests switch the emulated Page's routing: the function asks again at once
                 "handover.routing-recheck", "PT0.2S");
     }
@@ -69,6 +73,26 @@ public class EmulatedPlatform implements QuarkusTestProfile {
             request = request.contentType(ContentType.JSON).body(body);
         }
         return request.post("/emulator/api/inbox/{psid}/" + action, psid);
+    }
+
+    /** The clock moves on by {@code minutes}; the sweep runs. Returns the emulator's answer (what the sweep did). */
+    public static JsonNode clock(Map<String, Object> body) {
+        try {
+            return JSON.readTree(given().baseUri(url()).contentType(ContentType.JSON).body(body)
+                    .post("/emulator/api/clock").then().statusCode(200).extract().asString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The function's queues of an account, as the emulator shows them. */
+    public static JsonNode queue(String account) {
+        try {
+            return JSON.readTree(given().baseUri(url()).queryParam("account", account).get("/emulator/api/queue")
+                    .then().statusCode(200).extract().asString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static JsonNode state() {

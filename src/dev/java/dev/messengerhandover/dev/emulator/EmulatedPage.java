@@ -105,6 +105,13 @@ public final class EmulatedPage {
         return version;
     }
 
+    /** The time zones of the accounts' business hours, for the clock's "set time of day". */
+    private List<String> zones = List.of("UTC");
+
+    public synchronized void zones(List<String> ids) {
+        zones = List.copyOf(ids);
+    }
+
     public synchronized long now() {
         return realClock.getAsLong() + offsetMillis;
     }
@@ -201,6 +208,34 @@ public final class EmulatedPage {
         note("clock", "+" + describe(by) + ": it is now " + java.time.Instant.ofEpochMilli(now()), null, 0);
     }
 
+    /**
+     * Time passes until the clock shows {@code time} in {@code zone} (today if still ahead, else tomorrow): to watch a
+     * hand-over outside business hours, or the team coming back. Returns how far the clock moved.
+     */
+    public synchronized Duration advanceTo(java.time.LocalTime time, java.time.ZoneId zone) {
+        var current = java.time.Instant.ofEpochMilli(now()).atZone(zone);
+        var target = current.with(time);
+        if (!target.isAfter(current)) {
+            target = current.plusDays(1).with(time);
+        }
+        var by = Duration.between(current, target);
+        offsetMillis += by.toMillis();
+        platforms.values().forEach(MessengerPlatform::threads);
+        note("clock", "to " + time + " " + zone.getId() + " (+" + describe(by) + "): it is now "
+                + java.time.Instant.ofEpochMilli(now()), null, 0);
+        return by;
+    }
+
+    /** An alert the function published to SNS, on the timeline: what the team would read. */
+    public synchronized void alert(String subject, String message) {
+        note("alert", subject, JSON.objectNode().put("message", message), 200);
+    }
+
+    /** What the sweep did after the clock moved, on the timeline (nothing when it had nothing to do). */
+    public synchronized void swept(String what) {
+        note("sweep", what, null, 200);
+    }
+
     // --- Graph, as the bot calls it -----------------------------------------------------------------------------
 
     /** One Graph call on {@code /{version}/{node}[/{edge}]}, recorded on the timeline before the deliveries it causes. */
@@ -226,6 +261,8 @@ public final class EmulatedPage {
                 .put("inboxAppId", first.inboxAppId())
                 .put("mode", first.mode() == Mode.ROUTING ? "routing" : "default-behaviour").put("now", now())
                 .put("controlLastsSeconds", MessengerPlatform.CONTROL_LASTS.toSeconds());
+        var z = s.putArray("zones");
+        zones.forEach(z::add);
         var accounts = s.putArray("accounts");
         var list = s.putArray("conversations");
         for (var platform : platforms.values()) {
@@ -353,7 +390,10 @@ public final class EmulatedPage {
     }
 
     private static String describe(Duration d) {
-        return d.toHours() >= 1 && d.toMinutesPart() == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
+        if (d.toHours() >= 1) {
+            return d.toHours() + " h" + (d.toMinutesPart() == 0 ? "" : " " + d.toMinutesPart() + " min");
+        }
+        return d.toMinutes() + " min";
     }
 
     private void changed() {

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.config.MessengerConfig;
 import dev.messengerhandover.webhook.SignatureVerifier;
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -47,9 +48,10 @@ public class Emulator {
     });
     private final BroadcastProcessor<Long> changes = BroadcastProcessor.create();
 
-    public Emulator(MessengerConfig messenger, EmulatorConfig config) {
+    public Emulator(MessengerConfig messenger, EmulatorConfig config, HandoverConfig handover) {
         this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
                 messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
+        page.zones(zones(messenger, handover));
         this.webhook = config.webhookUrl();
         this.signer = new SignatureVerifier(messenger.appSecret());
     }
@@ -76,6 +78,26 @@ public class Emulator {
         }
     }
 
+    /** The zones the accounts' business hours are in: the global one, then each Page's own. */
+    static List<String> zones(MessengerConfig messenger, HandoverConfig handover) {
+        var zones = new java.util.LinkedHashSet<String>();
+        zones.add(handover.availability().timeZone());
+        messenger.pages().filter(p -> !p.isBlank()).ifPresent(json -> {
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).elements().forEachRemaining(
+                        page -> {
+                            if (page.path("timeZone").isTextual()) {
+                                zones.add(page.path("timeZone").asText());
+                            }
+                        });
+            } catch (java.io.IOException e) {
+                // the function refuses such pages at start-up, with the reason
+            }
+        });
+        zones.add("UTC");
+        return List.copyOf(zones);
+    }
+
     public EmulatedPage page() {
         return page;
     }
@@ -90,6 +112,26 @@ public class Emulator {
         outcome.deliveries().forEach(d -> sender.execute(() -> post(d)));
         changed();
         return outcome;
+    }
+
+    /**
+     * The function's operator queue of an account ({@code GET /threads/{account}?state=}), as an operator reads it;
+     * {@code null} when the function does not answer.
+     */
+    public com.fasterxml.jackson.databind.JsonNode queue(String accountId, String state, String adminKey) {
+        var uri = webhook.resolve("/threads/" + accountId + "?state=" + state + "&limit=50");
+        var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("X-Api-Key", adminKey)
+                .GET().build();
+        try {
+            var answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    answer.body()) : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     public void changed() {

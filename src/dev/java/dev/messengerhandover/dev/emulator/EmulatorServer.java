@@ -13,9 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
+import dev.messengerhandover.dev.platform.SnsTopic;
+import dev.messengerhandover.thread.Sweep;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,15 +45,24 @@ public class EmulatorServer {
     private final Emulator emulator;
     private final ObjectMapper json;
     private final int port;
+    private final Sweep sweep;
+    private final SnsTopic alerts;
+    private final String adminKey;
     private HttpServer server;
+    private Vertx vertx;
 
-    public EmulatorServer(Emulator emulator, ObjectMapper json, EmulatorConfig config) {
+    public EmulatorServer(Emulator emulator, ObjectMapper json, EmulatorConfig config, Sweep sweep,
+            HandoverConfig handover) {
         this.emulator = emulator;
         this.json = json;
         this.port = config.port();
+        this.sweep = sweep;
+        this.alerts = new SnsTopic(handover.alerts().topicArn().orElse("arn:aws:sns:us-east-1:000000000000:alerts"));
+        this.adminKey = handover.adminApiKey().orElse("");
     }
 
     void start(@Observes StartupEvent start, Vertx vertx) {
+        this.vertx = vertx;
         var router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
         router.get("/").handler(ctx -> ctx.redirect("/emulator"));
@@ -103,16 +115,54 @@ public class EmulatorServer {
             emulator.changed();
             send(ctx, 200, emulator.page().snapshot());
         });
-        // The clock: jump forward (control expires after 24 h, the messaging window closes).
+        // The clock: jump forward (control expires after 24 h, the messaging window closes, the team comes back), or
+        // on to a time of day; then the sweep runs, as the schedule would have meanwhile.
         router.post("/emulator/api/clock").handler(ctx -> {
-            long minutes = body(ctx).path("minutes").asLong(0);
-            if (minutes <= 0 || minutes > 7 * 24 * 60) {
-                send(ctx, 400, json.createObjectNode().put("error", "minutes: 1 to 10080"));
-                return;
+            var request = body(ctx);
+            if (request.hasNonNull("timeOfDay")) {
+                java.time.LocalTime time;
+                java.time.ZoneId zone;
+                try {
+                    time = java.time.LocalTime.parse(request.path("timeOfDay").asText());
+                    zone = java.time.ZoneId.of(request.path("zone").asText("UTC"));
+                } catch (java.time.DateTimeException bad) {
+                    send(ctx, 400, json.createObjectNode().put("error", "timeOfDay: HH:MM, zone: an IANA zone id"));
+                    return;
+                }
+                emulator.page().advanceTo(time, zone);
+            } else {
+                long minutes = request.path("minutes").asLong(0);
+                if (minutes <= 0 || minutes > 7 * 24 * 60) {
+                    send(ctx, 400, json.createObjectNode().put("error", "minutes: 1 to 10080"));
+                    return;
+                }
+                emulator.page().advance(java.time.Duration.ofMinutes(minutes));
             }
-            emulator.page().advance(java.time.Duration.ofMinutes(minutes));
             emulator.changed();
-            send(ctx, 200, json.createObjectNode().put("now", emulator.page().now()));
+            sweepNow(ctx);
+        });
+        // Where the function's alerts go in dev mode (handover.aws.sns-endpoint): SNS's Publish, shown on the timeline.
+        router.post("/emulator/sns").handler(ctx -> {
+            var answer = alerts.handle(ctx.request().getHeader("Authorization"), ctx.body().asString());
+            if (answer.status() == 200) {
+                var published = alerts.published().getLast();
+                emulator.page().alert(published.subject(), published.message());
+                emulator.changed();
+            }
+            ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "text/xml").end(answer.body());
+        });
+        // The function's queues of an account, as its operator API gives them.
+        router.get("/emulator/api/queue").handler(ctx -> {
+            var account = ctx.request().getParam("account", emulator.page().pageId());
+            vertx.executeBlocking(() -> {
+                var queues = json.createObjectNode().put("account", account);
+                for (var state : java.util.List.of("waiting", "with-agent")) {
+                    var page = emulator.queue(account, state, adminKey);
+                    queues.set(state, page == null ? json.createArrayNode() : page.path("threads"));
+                }
+                return queues;
+            }).onComplete(r -> send(ctx, r.succeeded() ? 200 : 502, r.succeeded() ? r.result()
+                    : json.createObjectNode().put("error", "the function did not answer")));
         });
 
         router.routeWithRegex("/emulator/graph/v[0-9.]+/([0-9a-z_]+)(?:/([a-z_]+))?").handler(this::graph);
@@ -129,6 +179,29 @@ public class EmulatorServer {
         server = listening.join();
         LOG.infof("Messenger Platform emulator: http://localhost:%d/emulator (webhook deliveries to %s)",
                 server.actualPort(), emulator.webhook());
+    }
+
+    /** The sweep at the platform's time, off the event loop: its Graph and SNS calls come back to this server. */
+    private void sweepNow(RoutingContext ctx) {
+        long now = emulator.page().now();
+        vertx.executeBlocking(() -> sweep.run(now)).onComplete(r -> {
+            var answer = json.createObjectNode().put("now", now);
+            if (r.succeeded()) {
+                var s = r.result();
+                answer.putObject("sweep").put("visited", s.visited()).put("alerted", s.alerted())
+                        .put("gaveUp", s.gaveUp()).put("lapsed", s.lapsed()).put("offered", s.offered());
+                if (s.visited() > 0) {
+                    emulator.page().swept("sweep: " + s.visited() + " thread(s) due; alerted " + s.alerted()
+                            + ", gave up " + s.gaveUp() + ", lapsed " + s.lapsed() + ", offered a person "
+                            + s.offered());
+                    emulator.changed();
+                }
+            } else {
+                LOG.warnf("sweep failed: %s", r.cause().toString());
+                answer.put("sweepError", r.cause().getMessage());
+            }
+            send(ctx, 200, answer);
+        });
     }
 
     void stop(@Observes ShutdownEvent stop) {

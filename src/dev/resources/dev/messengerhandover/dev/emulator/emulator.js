@@ -164,6 +164,39 @@
       + Math.round(state.controlLastsSeconds / 3600) + ' h without activity';
     $('mode-select').value = state.mode;
     $('clock').textContent = dateTime(state.now);
+    const zones = state.zones || ['UTC'];
+    const zone = $('zone-select');
+    if (zone.options.length !== zones.length) {
+      zone.replaceChildren(...zones.map((z) => el('option', { value: z }, z)));
+    }
+  }
+
+  // The function's queues of the Inbox shown, as its operator API gives them: who waits for an agent, for how long.
+  const minutes = (ms) => ms >= 3600000 ? Math.floor(ms / 3600000) + ' h ' + Math.floor(ms % 3600000 / 60000) + ' min'
+    : Math.max(0, Math.round(ms / 60000)) + ' min';
+  async function refreshQueue() {
+    const account = inboxAccount || (state && state.pageId);
+    if (!account) return;
+    let queues;
+    try {
+      const res = await fetch(api + '/queue?account=' + encodeURIComponent(account));
+      queues = res.ok ? await res.json() : null;
+    } catch (e) {
+      queues = null;
+    }
+    if (!queues) { $('queue').replaceChildren(el('p', { class: 'facts' }, 'Queue: the function did not answer')); return; }
+    const name = (psid) => (conversation(psid) || { name: psid }).name;
+    // On the platform's clock, which the clock control moves (the function's API counts on the real one).
+    const since = (t) => state.now - Date.parse(t.since);
+    const row = (t, waiting) => el('li', { 'data-psid': t.userId },
+      el('strong', {}, name(t.userId)), ' · ', waiting ? 'waiting ' + minutes(since(t)) : 'held '
+        + minutes(since(t)) + (t.waitedMillis != null ? ', first answer after ' + minutes(t.waitedMillis) : ''),
+      waiting && t.alerted ? el('span', { class: 'badge' }, 'team alerted') : '');
+    $('queue').replaceChildren(
+      el('h3', {}, 'Waiting for an agent (' + queues.waiting.length + ')'),
+      el('ul', { id: 'queue-waiting' }, queues.waiting.map((t) => row(t, true))),
+      el('h3', {}, 'With an agent (' + queues['with-agent'].length + ')'),
+      el('ul', { id: 'queue-with-agent' }, queues['with-agent'].map((t) => row(t, false))));
   }
 
   function renderTimeline() {
@@ -193,6 +226,7 @@
     const res = await fetch(api + '/state');
     state = await res.json();
     render();
+    refreshQueue();
   }
 
   const act = async (fn, errorTarget) => {
@@ -274,8 +308,10 @@
     act(() => post('/every-account', { text }));
   });
   $('mode-select').addEventListener('change', (e) => act(() => post('/mode', { mode: e.target.value })));
-  document.querySelectorAll('.clock button').forEach((b) => b.addEventListener('click',
+  document.querySelectorAll('.clock button[data-minutes]').forEach((b) => b.addEventListener('click',
     () => act(() => post('/clock', { minutes: Number(b.dataset.minutes) }))));
+  $('set-time').addEventListener('click', () => act(() => post('/clock',
+    { timeOfDay: $('time-of-day').value || '09:00', zone: $('zone-select').value || 'UTC' })));
   document.querySelectorAll('.folders button').forEach((b) => b.addEventListener('click', () => {
     folder = b.dataset.folder;
     selected = null; // the agent looks at a folder: nothing is opened for them

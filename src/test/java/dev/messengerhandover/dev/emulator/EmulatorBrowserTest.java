@@ -90,7 +90,7 @@ class EmulatorBrowserTest {
         click(By.xpath("//div[@id='quick-replies']/button[normalize-space()='Talk to a person']"));
         wait.until(textIn("#chat-log li[data-from=bot]", "handing you over"));
         wait.until(textIn("#notification", name));
-        assertThat(browser.findElement(By.id("notification")).getText()).contains("needs a person");
+        assertThat(browser.findElement(By.id("notification")).getText()).containsPattern("needs? a person");
         wait.until(d -> "true".equals(d.findElement(By.id("folder-inbox")).getAttribute("aria-selected")));
         click(By.cssSelector("#conversation-list li[data-psid='" + psid + "']"));
         wait.until(textIn("#owner-badge", "Page Inbox has control"));
@@ -161,6 +161,30 @@ class EmulatorBrowserTest {
         assertThat(EmulatorFlowTest.texts(waitingNow, "bot")).noneMatch(t -> t.contains("Thanks for your patience"));
         assertThat(EmulatorFlowTest.texts(EmulatedPlatform.conversation(looked), "bot"))
                 .filteredOn(t -> t.contains("Thanks for your patience")).hasSize(1);
+    }
+
+    /**
+     * The clock control: ten minutes on, the sweep alerts the team (on the timeline) and the queue shows the wait;
+     * "Set time" moves the platform's clock on to a time of day in the chosen zone.
+     */
+    @Test
+    void theClockControlShowsTheTeamsAlertAndTheWaitInTheQueue() {
+        var psid = handedOverInTheBrowser();
+        wait.until(textIn("#queue-waiting li[data-psid='" + psid + "']", "waiting"));
+        click(By.cssSelector(".clock button[data-minutes='10']"));
+        wait.until(textIn("#timeline li[data-kind=alert]", "Nobody answered for 10 min"));
+        wait.until(textIn("#queue-waiting li[data-psid='" + psid + "']", "team alerted"));
+        assertThat(browser.findElement(By.cssSelector("#queue-waiting li[data-psid='" + psid + "']")).getText())
+                .contains("waiting 10 min");
+
+        var zone = new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("zone-select")));
+        zone.selectByValue("Europe/Paris");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('time-of-day').value = '07:30';");
+        click(By.id("set-time"));
+        wait.until(textIn("#timeline li[data-kind=clock]", "to 07:30 Europe/Paris"));
+        var now = EmulatedPlatform.state().path("now").asLong();
+        assertThat(java.time.Instant.ofEpochMilli(now).atZone(java.time.ZoneId.of("Europe/Paris")).toLocalTime()
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).isEqualTo(java.time.LocalTime.of(7, 30));
     }
 
     /** A user of this test's own, whatever other tests left on the emulated Page; returns its id. */

@@ -191,6 +191,43 @@ class EmulatorFlowTest {
     }
 
     @Test
+    void theClockRunsTheSweepTheTeamsAlertAppearsAndTheQueueShowsTheWait() {
+        var psid = addUser("Noor");
+        userTapsQuickReply(psid, "Talk to a person", "TALK_TO_PERSON");
+        eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the pass to the Page Inbox");
+        eventuallyStored(psid, "page_inbox");
+        var account = state().path("pageId").asText();
+        assertThat(EmulatedPlatform.queue(account).path("waiting").findValuesAsText("userId")).contains(psid);
+
+        var moved = EmulatedPlatform.clock(Map.of("minutes", 10));
+        assertThat(moved.path("sweep").path("alerted").asInt()).isGreaterThanOrEqualTo(1);
+        var alerts = new ArrayList<JsonNode>();
+        state().path("timeline").forEach(t -> {
+            if (t.path("kind").asText().equals("alert") && t.path("detail").path("message").asText()
+                    .contains("User: " + psid)) {
+                alerts.add(t);
+            }
+        });
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a.path("title").asText())
+                .startsWith("Nobody answered for 10 min"));
+        var waiting = EmulatedPlatform.queue(account).path("waiting");
+        var entry = java.util.stream.StreamSupport.stream(waiting.spliterator(), false)
+                .filter(t -> t.path("userId").asText().equals(psid)).findFirst().orElseThrow();
+        assertThat(entry.path("alerted").asBoolean()).isTrue();
+        // The operator API counts on the real clock; the page counts on its own, which the clock control moved.
+        assertThat(moved.path("now").asLong() - java.time.Instant.parse(entry.path("since").asText()).toEpochMilli())
+                .isGreaterThanOrEqualTo(600_000L);
+
+        var tomorrow = EmulatedPlatform.clock(Map.of("timeOfDay", "09:00", "zone", "Europe/Paris"));
+        assertThat(tomorrow.path("now").asLong()).isGreaterThan(moved.path("now").asLong());
+        assertThat(java.time.Instant.ofEpochMilli(tomorrow.path("now").asLong()).atZone(java.time.ZoneId.of(
+                "Europe/Paris")).toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES))
+                .isEqualTo(java.time.LocalTime.of(9, 0));
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("timeOfDay", "25:00"))
+                .post("/emulator/api/clock").then().statusCode(400);
+    }
+
+    @Test
     void emulatedGraphChecksTheTokenAndTheBodyOverHttp() {
         var psid = addUser("Kofi");
         var graph = EmulatedPlatform.url() + "/emulator/graph/v23.0/me";
