@@ -63,11 +63,11 @@ public class QueueResource {
         }
         long now = System.currentTimeMillis();
         try {
-            var page = threads.queue(account.get(), accountId, queue.get(), size, next, now);
+            var page = threads.queue(account.get(), queue.get(), size, next, now);
             var control = account.get().control();
             var entries = page.threads().stream().map(t -> QueueView.Entry.of(t.state(), control, now)).toList();
             return Response.ok(new QueueView(accountId, queue.get().wire(), entries, page.next())).build();
-        } catch (IllegalArgumentException badToken) {
+        } catch (ThreadService.NotAPage badToken) {
             return ApiError.of(400, badToken.getMessage());
         }
     }

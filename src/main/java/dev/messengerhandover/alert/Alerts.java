@@ -33,6 +33,8 @@ public class Alerts {
     private static final Logger LOG = Logger.getLogger(Alerts.class);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
             .withZone(ZoneOffset.UTC);
+    /** The longest an SNS call can take: AwsCalls' connect and read time-outs. */
+    public static final long CALL_MILLIS = 5_000;
     /** SNS: a subject is ASCII, one line, under 100 characters. */
     private static final int SUBJECT_LIMIT = 99;
 
@@ -75,7 +77,11 @@ public class Alerts {
     }
 
     static String subject(Account account, Step.Alert alert, long at) {
-        var what = alert.takeRefused() ? "Unanswered, could not take back" : "Nobody answered";
+        var what = switch (alert.why()) {
+            case UNANSWERED -> "Nobody answered";
+            case TAKE_REFUSED -> "Unanswered, could not take back";
+            case LAPSED -> "Unanswered until control lapsed";
+        };
         var text = what + " for " + waited(alert, at) + ": " + account.name();
         // ASCII only: accents dropped, anything else replaced.
         var ascii = Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
@@ -85,10 +91,14 @@ public class Alerts {
 
     static String message(Account account, ThreadState thread, Step.Alert alert, long at) {
         var lines = new StringBuilder();
-        lines.append(alert.takeRefused()
-                ? "Nobody has answered this conversation, and the bot could not take it back (Graph refused the "
-                        + "take): it stays in the Inbox. Please answer it there.\n"
-                : "Nobody has answered this conversation since it was handed over. Please answer it in the Inbox.\n");
+        lines.append(switch (alert.why()) {
+            case UNANSWERED -> "Nobody has answered this conversation since it was handed over. Please answer it in "
+                    + "the Inbox.\n";
+            case TAKE_REFUSED -> "Nobody has answered this conversation, and the bot could not take it back (Graph "
+                    + "refused the take): it stays in the Inbox. Please answer it there.\n";
+            case LAPSED -> "Nobody answered this conversation before the Inbox's control lapsed (24 hours without "
+                    + "activity); the bot has it again and will apologise. Please follow up with the user.\n";
+        });
         lines.append('\n');
         lines.append("Account: ").append(account.name()).append(" (").append(account.kind().wire()).append(' ')
                 .append(thread.pageId()).append(")\n");

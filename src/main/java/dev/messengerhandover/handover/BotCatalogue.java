@@ -26,8 +26,9 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
     /**
      * The lines about the team being away or silent. Each may be left out of the file for its default.
      *
-     * @param closedNotice the hand-over notice while closed (the conversation waits in the Inbox), with {@link #OPENING}
-     * @param closedKeep the answer while closed when the bot keeps the conversation, with {@link #OPENING}
+     * @param closedNotice the hand-over notice while closed (the conversation waits in the Inbox); {@link #OPENING}
+     *        says when the team is back, in English ("Monday 09:00"): a catalogue in another language may leave it out
+     * @param closedKeep the answer while closed when the bot keeps the conversation, {@link #OPENING} likewise
      * @param openAgain the offer of a person once the team is back, after {@code closedKeep}
      * @param nobodyAnswered the bot took back a hand-over nobody answered
      * @param sorryForSilence sent before the bot's next answer after a hand-over lapsed unanswered
@@ -157,12 +158,6 @@ public record BotCatalogue(Entry greeting, List<Entry> faqs, String fallback, St
         var away = new Away(optional(node, "closedNotice", d.closedNotice()), optional(node, "closedKeep",
                 d.closedKeep()), optional(node, "openAgain", d.openAgain()), optional(node, "nobodyAnswered",
                 d.nobodyAnswered()), optional(node, "sorryForSilence", d.sorryForSilence()));
-        for (var field : List.of("closedNotice", "closedKeep")) {
-            if (!optional(node, field, OPENING).contains(OPENING)) {
-                throw new IllegalArgumentException("bot catalogue: \"away." + field + "\" must say when the team is "
-                        + "back: " + OPENING);
-            }
-        }
         return away;
     }
 

@@ -29,10 +29,22 @@ public sealed interface Step {
     }
 
     /**
-     * The team is told (an SNS message) that nobody answered the hand-over made at {@code handedOverAt}, or that the
-     * bot could not take such a thread back ({@code takeRefused}); {@code lastUserLine} is what the user said last.
+     * The team is told (an SNS message) about the hand-over made at {@code handedOverAt} that nobody answered:
+     * {@code why} it is told now; {@code lastUserLine} is what the user said last.
      */
-    record Alert(long handedOverAt, Reason reason, String lastUserLine, boolean takeRefused) implements Step {
+    record Alert(long handedOverAt, Reason reason, String lastUserLine, Why why) implements Step {
+        public enum Why {
+            /** The wait passed {@code notify-after}. */
+            UNANSWERED,
+            /** The bot could not take the thread back to give up on the wait (Graph refused, or blocks takes). */
+            TAKE_REFUSED,
+            /** Control lapsed before anybody answered, or was alerted: the user is the bot's again. */
+            LAPSED
+        }
+
+        public boolean takeRefused() {
+            return why == Why.TAKE_REFUSED;
+        }
     }
 
     /**

@@ -123,25 +123,29 @@ public final class ThreadControl {
 
     /**
      * What is due for the thread at {@code now}, as the sweep finds it (see {@link #scheduled}): another app's control
-     * lapsed (the thread is the bot's again; a hand-over nobody answered owes an apology); the bot gives up on the wait (in default behaviour Graph blocks the take: the team is
-     * alerted instead); the team is alerted that nobody answered; the team is back, and the bot offers a person.
+     * lapsed (the thread is the bot's again; a hand-over nobody answered owes an apology, and the team hears of it
+     * if it had not); the bot gives up on the wait (in default behaviour Graph blocks the take: the team is alerted
+     * instead); the team is alerted that nobody answered; the team is back, and the bot offers a person.
      */
     public Plan onDue(ThreadState s, long now, Routing routing) {
         var availability = rules.availability();
         var waiting = s.followup().waiting();
         if (!isBot(s.ownerAppId()) && expired(s, now)) {
-            return new Plan(lapsed(s, now), List.of(), true);
+            // A hand-over that lapsed before anybody was told (a long closure): the team hears of it now.
+            var steps = waiting != null && !waiting.alerted()
+                    ? List.<Step>of(alert(s, waiting, Step.Alert.Why.LAPSED)) : List.<Step>of();
+            return new Plan(lapsed(s, now), steps, true);
         }
         if (waiting != null && !isBot(s.ownerAppId())) {
             long giveUpAt = waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since());
             if (giveUpAt > 0 && now >= giveUpAt) {
-                var step = routing == Routing.ROUTING ? new Step.GiveUp(catalogue.away().nobodyAnswered())
-                        : new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), true);
-                return new Plan(s, List.of(step), true);
+                if (routing == Routing.ROUTING) {
+                    return new Plan(s, List.of(new Step.GiveUp(catalogue.away().nobodyAnswered())), true);
+                }
+                return takeBlocked(s, waiting); // default behaviour: Graph blocks the take
             }
             if (!waiting.alerted() && now >= availability.alertAt(waiting.since())) {
-                return new Plan(s, List.of(new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), false)),
-                        true);
+                return new Plan(s, List.of(alert(s, waiting, Step.Alert.Why.UNANSWERED)), true);
             }
         }
         long offerAt = s.followup().offerAt();
@@ -182,13 +186,28 @@ public final class ThreadControl {
         return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
-    /** Graph refused the take that should end a wait nobody answered: the team is alerted instead, once. */
+    /** Graph refused the take that should end a wait nobody answered. */
     private Plan giveUpRefused(ThreadState s, long at) {
         var waiting = s.followup().waiting();
         if (waiting == null || isBot(s.ownerAppId())) {
             return new Plan(s, List.of(), true); // the thread came back meanwhile: nothing to give up
         }
-        return new Plan(s, List.of(new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), true)), true);
+        return takeBlocked(s, waiting);
+    }
+
+    /**
+     * The bot cannot give up on the wait (no take): the team is alerted instead, unless it already was (one alert
+     * per hand-over); either way the give-up is not tried again.
+     */
+    private Plan takeBlocked(ThreadState s, Waiting waiting) {
+        if (waiting.alerted()) {
+            return new Plan(s.withFollowup(f -> f.withWaiting(waiting.alerted(true))), List.of(), true);
+        }
+        return new Plan(s, List.of(alert(s, waiting, Step.Alert.Why.TAKE_REFUSED)), true);
+    }
+
+    private static Step.Alert alert(ThreadState s, Waiting waiting, Step.Alert.Why why) {
+        return new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), why);
     }
 
     /** What the user said last, for an alert. */
@@ -268,6 +287,10 @@ public final class ThreadControl {
 
     private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message, long at) {
         if (Rules.SATISFIED.equals(payload) || Rules.NOT_SATISFIED.equals(payload)) {
+            if (!s.followup().surveyed()) {
+                // A second tap, or a stale one: thanked again, counted once.
+                return say(s, at, new Step.Send(catalogue.survey().thanks(), true));
+            }
             var how = Rules.SATISFIED.equals(payload) ? Reason.SATISFIED : Reason.NOT_SATISFIED;
             var answered = s.withFollowup(f -> f.withSurveyed(false)).withTransition(new Transition(at,
                     TransitionKind.SURVEY_ANSWERED, s.ownerAppId(), null, how, null, null));
@@ -403,8 +426,7 @@ public final class ThreadControl {
                     TransitionKind.RETURNED, from, to, Reason.DONE, null, wasHeld ? held(state, at) : null));
             // On standby the platform says we do not own the thread after all: follow it, but say nothing.
             if (rules.availability().satisfaction() && wasHeld && channel == Channel.MESSAGING) {
-                return say(s.withFollowup(f -> f.withSurveyed(true)), at,
-                        new Step.Send(catalogue.survey().question(), false, true));
+                return say(s, at, new Step.Send(catalogue.survey().question(), false, true));
             }
             if (rules.welcomeBack() && wasHeld && channel == Channel.MESSAGING) {
                 return say(s, at, new Step.Send(catalogue.welcomeBack(), true));
@@ -455,7 +477,10 @@ public final class ThreadControl {
      */
     public ThreadState confirmed(ThreadState s, Step step, long at, OwnerAnswer answer) {
         return switch (step) {
-            case Step.Send send -> s.withLine(new Line(at, Speaker.BOT, send.text()));
+            case Step.Send send -> {
+                var said = s.withLine(new Line(at, Speaker.BOT, send.text()));
+                yield send.survey() ? said.withFollowup(f -> f.withSurveyed(true)) : said;
+            }
             case Step.SendAndPass handoff -> passed(s.withLine(new Line(at, Speaker.BOT, handoff.text())),
                     handoff.targetAppId(), handoff.reason(), at);
             case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), at);
@@ -473,8 +498,12 @@ public final class ThreadControl {
 
     private static ThreadState alerted(ThreadState s, Step.Alert alert, long at) {
         var waiting = s.followup().waiting();
-        var next = s.withTransition(new Transition(at, TransitionKind.ALERTED, s.ownerAppId(), null,
-                alert.takeRefused() ? Reason.GIVE_UP_REFUSED : alert.reason(), null,
+        var why = switch (alert.why()) {
+            case UNANSWERED -> alert.reason();
+            case TAKE_REFUSED -> Reason.GIVE_UP_REFUSED;
+            case LAPSED -> Reason.UNANSWERED;
+        };
+        var next = s.withTransition(new Transition(at, TransitionKind.ALERTED, s.ownerAppId(), null, why, null,
                 Math.max(0, at - alert.handedOverAt())));
         return waiting == null ? next : next.withFollowup(f -> f.withWaiting(waiting.alerted(alert.takeRefused())));
     }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The queue index's last key as an opaque, URL-safe page token, and back: checked to be of the queue asked for. */
-final class QueueTokens {
+public final class QueueTokens {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,12 +19,20 @@ final class QueueTokens {
     }
 
     static String encode(Map<String, AttributeValue> key) {
-        var json = JSON.createObjectNode().put("pk", key.get(ThreadItems.PK).s()).put("sk", key.get(ThreadItems.SK).s())
-                .put("q", key.get(ThreadItems.QUEUE).s()).put("t", Long.parseLong(key.get(ThreadItems.QUEUE_SINCE).n()));
+        var json = JSON.createObjectNode().put("pk", key.get(ThreadItems.PK).s())
+                .put("sk", key.get(ThreadItems.SK).s()).put("q", key.get(ThreadItems.QUEUE).s())
+                .put("t", Long.parseLong(key.get(ThreadItems.QUEUE_SINCE).n()));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The key a token names; {@link IllegalArgumentException} when it is not one of {@code queueKey}'s. */
+    /** A {@code next} that is not a page token of the queue asked for. */
+    public static final class BadToken extends IllegalArgumentException {
+        BadToken() {
+            super("next is not a page of this queue");
+        }
+    }
+
+    /** The key a token names; {@link BadToken} when it is not one of {@code queueKey}'s. */
     static Map<String, AttributeValue> decode(String token, String queueKey) {
         JsonNode json;
         try {
@@ -32,9 +40,14 @@ final class QueueTokens {
         } catch (IllegalArgumentException | java.io.IOException e) {
             json = null;
         }
-        if (json == null || !json.path("pk").isTextual() || !json.path("sk").isTextual()
+        if (json == null || !json.path("pk").isTextual() || !ThreadItems.STATE_SK.equals(json.path("sk").asText(null))
                 || !json.path("t").canConvertToLong() || !queueKey.equals(json.path("q").asText(null))) {
-            throw new IllegalArgumentException("next is not a page of this queue");
+            throw new BadToken();
+        }
+        try {
+            ThreadItems.threadKey(json.path("pk").asText());
+        } catch (IllegalArgumentException notAThread) {
+            throw new BadToken();
         }
         var key = new HashMap<String, AttributeValue>();
         key.put(ThreadItems.PK, AttributeValue.fromS(json.path("pk").asText()));

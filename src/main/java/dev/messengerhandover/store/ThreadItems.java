@@ -55,7 +55,7 @@ public final class ThreadItems {
     /** The thread a {@code pk} names. */
     static ThreadStore.ThreadKey threadKey(String pk) {
         int hash = pk.indexOf('#', THREAD_PREFIX.length());
-        if (!pk.startsWith(THREAD_PREFIX) || hash < 0) {
+        if (!pk.startsWith(THREAD_PREFIX) || hash <= THREAD_PREFIX.length() || hash == pk.length() - 1) {
             throw new IllegalArgumentException("not a thread's key: " + pk);
         }
         return new ThreadStore.ThreadKey(pk.substring(THREAD_PREFIX.length(), hash), pk.substring(hash + 1));
@@ -137,7 +137,7 @@ public final class ThreadItems {
             item.put(DUE_ACCOUNT, str(accountId));
             item.put(DUE_AT, n(f.dueAt()));
         }
-        item.put(QUEUE, str(queueKey(s.pageId(), f.queue())));
+        item.put(QUEUE, str(queueKey(accountId, f.queue())));
         item.put(QUEUE_SINCE, n(waiting != null ? waiting.since() : s.since()));
     }
 
@@ -151,7 +151,7 @@ public final class ThreadItems {
                 num(item, DUE_AT), q);
     }
 
-    /** The queue index's partition: an account's threads in one queue. */
+    /** The queue index's partition: an account's threads in one queue (the account as configured: see Account). */
     public static String queueKey(String accountId, Queue queue) {
         return accountId + "#" + queue.wire();
     }

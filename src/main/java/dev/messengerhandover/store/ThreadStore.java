@@ -205,7 +205,7 @@ public class ThreadStore {
     /**
      * One page of an operator queue, oldest first: the queue index gives the keys, one {@code BatchGetItem} the
      * threads (strongly consistent, in the index's order). {@code next} is the token of the page before's
-     * {@link QueuePage#next}; throws {@link IllegalArgumentException} for a token not of this queue.
+     * {@link QueuePage#next}; throws {@link QueueTokens.BadToken} for a token not of this queue.
      */
     public QueuePage queue(String accountId, ThreadState.Queue queue, int limit, String next, String botAppId) {
         var queueKey = ThreadItems.queueKey(accountId, queue);
@@ -242,6 +242,15 @@ public class ThreadStore {
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt == 5) {
                 throw new StorageException("reading the queue's threads failed: keys left unprocessed", null);
+            }
+            if (attempt > 0) {
+                // Unprocessed keys: DynamoDB is throttling; back off a little before asking again.
+                try {
+                    Thread.sleep(50L << attempt);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while reading the queue's threads", e);
+                }
             }
             var batch = List.copyOf(pending.subList(0, Math.min(100, pending.size())));
             var answer = dynamo.batchGetItem(r -> r.requestItems(Map.of(table, KeysAndAttributes.builder()

@@ -83,7 +83,7 @@ public class StepRunner {
                     var taken = control.confirmed(state, giveUp, at, null);
                     yield runSteps(account, control.after(taken, giveUp, at), userId, at, deadline);
                 }
-                case Step.Alert alert -> alert(account, state, alert, at);
+                case Step.Alert alert -> alert(account, state, alert, at, deadline);
                 case Step.LookupOwner lookup -> control.confirmed(state, lookup, at,
                         answer(graph.threadOwner(page, userId, deadline)));
             };
@@ -103,7 +103,11 @@ public class StepRunner {
     }
 
     /** An alert SNS did not take leaves the thread as it was: the next sweep tries again. */
-    private ThreadState alert(Account account, ThreadState state, Step.Alert alert, long at) {
+    private ThreadState alert(Account account, ThreadState state, Step.Alert alert, long at, Deadline deadline) {
+        if (deadline.remainingMillis() < Alerts.CALL_MILLIS) {
+            LOG.infof("thread %s: the alert waits for the next sweep (the budget is spent)", state.userId());
+            return state;
+        }
         try {
             alerts.publish(account, state, alert, at);
             return account.control().confirmed(state, alert, at, null);

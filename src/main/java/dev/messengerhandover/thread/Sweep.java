@@ -26,8 +26,11 @@ public class Sweep {
 
     private static final Logger LOG = Logger.getLogger(Sweep.class);
     static final int PAGE = 100;
-    /** A page is not started with less than this left of the budget. */
-    private static final Duration PAGE_MARGIN = Duration.ofSeconds(3);
+    /**
+     * A page is not started with less than this left of the budget: a visit's calls (DynamoDB's 4 s call time-out, an
+     * alert's 5 s) end before Lambda's 20 s time-out would cut one between acting and writing.
+     */
+    private static final Duration PAGE_MARGIN = Duration.ofSeconds(6);
 
     private final Accounts accounts;
     private final ThreadStore store;
@@ -62,7 +65,15 @@ public class Sweep {
                     left.incrementAndGet(); // at least one page of this account is left: the next run has it
                     break;
                 }
-                var page = store.due(account.id(), now, PAGE, from);
+                ThreadStore.DuePage page;
+                try {
+                    page = store.due(account.id(), now, PAGE, from);
+                } catch (RuntimeException e) {
+                    // One account's trouble is not the others': the next run tries it again.
+                    LOG.errorf("sweep: the due threads of %s could not be read: %s", account, e.toString());
+                    left.incrementAndGet();
+                    break;
+                }
                 pool.concurrently(page.threads(), key -> {
                     try {
                         var visit = threads.applyDue(account, key.pageId(), key.userId(), now, deadline);
@@ -70,6 +81,11 @@ public class Sweep {
                         count(visit.before(), visit.after(), counts, offered);
                     } catch (ThreadBusyException e) {
                         left.incrementAndGet(); // a delivery holds it; due it stays
+                    } catch (RuntimeException e) {
+                        // Storage failing for this thread (or a thread that cannot be read): due it stays.
+                        LOG.errorf("sweep: thread %s/%s left for the next run: %s", key.pageId(), key.userId(),
+                                e.toString());
+                        left.incrementAndGet();
                     }
                 });
                 from = page.next();

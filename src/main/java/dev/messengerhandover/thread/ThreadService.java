@@ -44,7 +44,8 @@ public class ThreadService {
 
     private static final Logger LOG = Logger.getLogger(ThreadService.class);
     /** MDC fields this class sets on the pool thread while it applies a thread's events. */
-    private static final List<String> LOG_FIELDS = List.of("account", "platform", "user", "event", "channel", "outcome");
+    private static final List<String> LOG_FIELDS = List.of("account", "platform", "user", "event", "channel",
+            "outcome");
     /** Messenger waits this long for an answer; a budget beyond it could never be used. */
     static final Duration MESSENGER_TIMEOUT = Duration.ofSeconds(20);
     /**
@@ -137,7 +138,7 @@ public class ThreadService {
         MDC.put("event", "due");
         var decidedOn = new ThreadState[1];
         try {
-            var after = applyOne(account, null, pageId, userId, "due:" + now, now, "due", state -> {
+            var after = applyOne(account, null, pageId, userId, SWEEP_KEY + now, now, "due", state -> {
                 decidedOn[0] = state;
                 return account.control().onDue(state, now, routing);
             }, deadline).state();
@@ -145,6 +146,25 @@ public class ThreadService {
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
         }
+    }
+
+    /** A queue page token that is not one of the queue asked for: the caller's mistake (a 400). */
+    public static final class NotAPage extends RuntimeException {
+        NotAPage(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The key of a sweep's visit: never redelivered, so never kept among the thread's applied keys. */
+    static final String SWEEP_KEY = "due:";
+
+    private static boolean isSweep(String key) {
+        return key.startsWith(SWEEP_KEY);
+    }
+
+    /** The key the thread keeps as applied: a sweep's would only push Messenger's out. */
+    private static String recorded(String key) {
+        return isSweep(key) ? null : key;
     }
 
     /** A thread as the sweep found it, and as it left it. */
@@ -164,8 +184,13 @@ public class ThreadService {
                 LOG.infof("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
                 return current;
             }
-            if (key.equals(current.claimKey())) {
-                var finished = finishConfirmed(account, current, key);
+            // A sweep's visit comes with a new key each run: the result of an earlier visit whose write failed is
+            // found by the claim it left.
+            var claimed = key.equals(current.claimKey()) ? key
+                    : isSweep(key) && current.claimKey() != null && isSweep(current.claimKey()) ? current.claimKey()
+                            : null;
+            if (claimed != null) {
+                var finished = finishConfirmed(account, current, claimed);
                 if (finished != null) {
                     return finished;
                 }
@@ -186,7 +211,8 @@ public class ThreadService {
                 if (plan.hasEffects()) {
                     return runClaimed(account, current, plan, key, at, what, deadline);
                 }
-                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), account.id(), key);
+                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), account.id(),
+                        recorded(key));
                 metrics.changed(account, current.state(), saved.state());
                 MDC.put("outcome", "recorded");
                 LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, what, saved.state().ownerAppId());
@@ -224,7 +250,7 @@ public class ThreadService {
     private StoredThread saveConfirmed(Account account, StoredThread claimed, ThreadState state, String key)
             throws ConflictException {
         try {
-            return store.save(claimed, state, account.id(), key);
+            return store.save(claimed, state, account.id(), recorded(key));
         } catch (StorageException e) {
             confirmed.put(claimed, state, key);
             throw e;
@@ -300,15 +326,20 @@ public class ThreadService {
      * A page of {@code accountId}'s threads in {@code queue}, oldest first, as they are at {@code now}: the index lags
      * the table a little (and the sweep notices a lapsed hold within a minute), so a thread that moved on since, or
      * whose hold lapsed, is left out and the page filled from the index's next keys. Throws
-     * {@link IllegalArgumentException} for a {@code next} token not of this queue.
+     * {@link NotAPage} for a {@code next} token not of this queue.
      */
-    public ThreadStore.QueuePage queue(Account account, String accountId, ThreadState.Queue queue, int limit,
-            String next, long now) {
+    public ThreadStore.QueuePage queue(Account account, ThreadState.Queue queue, int limit, String next, long now) {
+        var accountId = account.id();
         var control = account.control();
         var threads = new java.util.ArrayList<StoredThread>();
         var token = next;
         for (int query = 0; query < MAX_QUEUE_QUERIES && threads.size() < limit; query++) {
-            var page = store.queue(accountId, queue, limit - threads.size(), token, control.rules().botAppId());
+            ThreadStore.QueuePage page;
+            try {
+                page = store.queue(accountId, queue, limit - threads.size(), token, control.rules().botAppId());
+            } catch (dev.messengerhandover.store.QueueTokens.BadToken bad) {
+                throw new NotAPage(bad.getMessage());
+            }
             page.threads().stream().filter(t -> t.state().followup().queue() == queue)
                     .filter(t -> queue == ThreadState.Queue.BOT || !control.expired(t.state(), now))
                     .forEach(threads::add);

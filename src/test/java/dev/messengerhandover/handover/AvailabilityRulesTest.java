@@ -150,16 +150,57 @@ class AvailabilityRulesTest {
     }
 
     @Test
+    void whereTheTakeIsBlockedTheTeamAlreadyAlertedIsNotAlertedAgain() {
+        var control = control(WhenClosed.PASS, Optional.of(Duration.ofMinutes(30)), false);
+        var waiting = handedOver(control, WEDNESDAY_10);
+        var first = control.onDue(waiting, WEDNESDAY_10 + 10 * MINUTE, DEFAULT_BEHAVIOUR);
+        var alerted = stored(control, control.confirmed(first.state(), first.steps().get(0), WEDNESDAY_10
+                + 10 * MINUTE, null));
+        var giveUp = control.onDue(alerted, WEDNESDAY_10 + 30 * MINUTE, DEFAULT_BEHAVIOUR);
+        assertThat(giveUp.steps()).as("one alert per hand-over").isEmpty();
+        var after = stored(control, giveUp.state());
+        assertThat(after.followup().waiting().takeRefused()).isTrue();
+        assertThat(after.followup().dueAt()).as("only the lapse is left").isEqualTo(after.expiresAt());
+    }
+
+    @Test
+    void aHandoffThatLapsesBeforeItsAlertAlertsTheTeamAsItLapses() {
+        // Saturday 15:00 in Paris, closed until Monday 09:00: control lapses on Sunday, before any open minute.
+        var control = control(WhenClosed.PASS, Optional.empty(), false);
+        long saturday15 = Instant.parse("2026-12-05T14:00:00Z").toEpochMilli();
+        var waiting = handedOver(control, saturday15);
+        assertThat(waiting.followup().dueAt()).as("the lapse comes first").isEqualTo(waiting.expiresAt());
+        var lapse = control.onDue(waiting, waiting.expiresAt(), ROUTING);
+        assertThat(lapse.state().ownerAppId()).isEqualTo(BOT);
+        assertThat(lapse.steps()).singleElement().isInstanceOfSatisfying(Step.Alert.class,
+                a -> assertThat(a.why()).isEqualTo(Step.Alert.Why.LAPSED));
+    }
+
+    @Test
+    void aSatisfactionAnswerNobodyAskedForIsThankedButNotCounted() {
+        var control = control(WhenClosed.PASS, Optional.empty(), true);
+        var yes = new WebhookEvent.Message(new Envelope(PAGE, Channel.MESSAGING, USER, PAGE, WEDNESDAY_10), "m-yes",
+                "Yes", Rules.SATISFIED, List.of(), List.of(), false, null);
+        var plan = control.onEvent(ThreadState.initial(PAGE, USER, BOT).withLine(new ThreadState.Line(WEDNESDAY_10,
+                Speaker.USER, "hi")), yes, ROUTING);
+        assertThat(plan.state().history()).noneMatch(t -> t.kind() == TransitionKind.SURVEY_ANSWERED);
+        assertThat(plan.steps()).singleElement().isInstanceOfSatisfying(Step.Send.class,
+                s -> assertThat(s.text()).isEqualTo(catalogue.survey().thanks()));
+    }
+
+    @Test
     void aHandoffThatLapsedUnansweredMakesTheBotSaySorryBeforeItsNextAnswer() {
         var control = control(WhenClosed.PASS, Optional.empty(), false);
         var waiting = handedOver(control, WEDNESDAY_10);
         long lapse = waiting.expiresAt();
-        var lapsed = stored(control, control.onDue(waiting, lapse, ROUTING).state());
+        var due = control.onDue(waiting, lapse, ROUTING);
+        assertThat(due.steps()).as("never alerted: the team hears of it now").singleElement()
+                .isInstanceOf(Step.Alert.class);
+        var lapsed = stored(control, control.confirmed(due.state(), due.steps().get(0), lapse, null));
         assertThat(lapsed.ownerAppId()).isEqualTo(BOT);
-        assertThat(lapsed.history().get(0)).satisfies(t -> {
-            assertThat(t.kind()).isEqualTo(TransitionKind.EXPIRED);
-            assertThat(t.reason()).isEqualTo(Reason.UNANSWERED);
-        });
+        assertThat(lapsed.history()).extracting(ThreadState.Transition::kind, ThreadState.Transition::reason)
+                .startsWith(org.assertj.core.groups.Tuple.tuple(TransitionKind.ALERTED, Reason.UNANSWERED),
+                        org.assertj.core.groups.Tuple.tuple(TransitionKind.EXPIRED, Reason.UNANSWERED));
         var plan = control.onEvent(lapsed, message("hello?", lapse + MINUTE), ROUTING);
         assertThat(plan.steps()).hasSize(2).first().isEqualTo(new Step.Send(catalogue.away().sorryForSilence(),
                 false));
