@@ -35,6 +35,7 @@ import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.PackagedFunction;
 import dev.messengerhandover.testing.SampleEvents;
+import dev.messengerhandover.testing.SweepSeeder;
 
 /**
  * The benchmark: {@code function.zip} run as Lambda's java21 runtime runs it (see {@link PackagedFunction}), with
@@ -49,9 +50,14 @@ class BenchmarkIT {
     static final int WARM_MESSAGES = Integer.getInteger("bench.warm-messages", 300);
     static final int HANDOFFS = Integer.getInteger("bench.handoffs", 100);
     static final int BATCH_RUNS = Integer.getInteger("bench.batch-runs", 5);
+    /** Threads in the table that are not waiting (the bot has them), while the sweep is measured. */
+    static final int IDLE_THREADS = Integer.getInteger("bench.idle-threads", 1_000_000);
     /** How many Pages the many-accounts function serves (from a Secrets Manager secret, as at that size it must). */
     static final int ACCOUNTS = Integer.getInteger("bench.accounts", 200);
-    /** {@code cold} measures the cold start alone (a quick check while working on start-up). */
+    /**
+     * {@code cold}, {@code batch}, {@code accounts} or {@code sweep}: that section alone (a quick check while working
+     * on it).
+     */
     static final String ONLY = System.getProperty("bench.only", "");
 
     // On-demand prices, us-east-1, as published by AWS at the time of writing (USD).
@@ -79,11 +85,21 @@ class BenchmarkIT {
             setup.put("HANDOVER_CREATE_TABLE", "true");
             new PackagedFunction(setup, "bench-setup").close();
 
-            coldStart(floorZip);
-            if (!ONLY.equals("cold")) {
+            if (ONLY.isEmpty() || ONLY.equals("cold")) {
+                coldStart(floorZip);
+            }
+            if (ONLY.isEmpty()) {
                 warm(floorZip);
             }
-            manyAccounts();
+            if (ONLY.isEmpty() || ONLY.equals("batch")) {
+                indexCost();
+            }
+            if (ONLY.isEmpty() || ONLY.equals("accounts")) {
+                manyAccounts();
+            }
+            if (ONLY.isEmpty() || ONLY.equals("sweep")) {
+                sweep();
+            }
         } finally {
             graph.close();
             counter.close();
@@ -267,6 +283,50 @@ class BenchmarkIT {
                 + "sized for a 1024 MB function): **%d MB** (target < 256 MB).", function.peakRssKib() / 1024));
     }
 
+    /**
+     * The batch on the table as the stack creates it (with its two indexes) and on one without indexes, alternating,
+     * from two functions in the same run: what maintaining the indexes costs the batch here. DynamoDB Local updates
+     * an index in the same call, on these same cores; DynamoDB updates global secondary indexes asynchronously.
+     */
+    void indexCost() {
+        try (var plain = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                .endpointOverride(java.net.URI.create(dynamo.endpoint()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            plain.createTable(r -> r.tableName("messenger-handover-no-indexes")
+                    .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(a -> a.attributeName("pk").attributeType("S"),
+                            a -> a.attributeName("sk").attributeType("S"))
+                    .keySchema(k -> k.attributeName("pk").keyType("HASH"), k -> k.attributeName("sk").keyType("RANGE")));
+            var noIndexes = environment();
+            noIndexes.put("HANDOVER_TABLE", "messenger-handover-no-indexes");
+            try (var indexed = new PackagedFunction(environment(), "bench-batch-indexed");
+                    var unindexed = new PackagedFunction(noIndexes, "bench-batch-no-indexes")) {
+                graph.latency(100);
+                for (var f : List.of(indexed, unindexed)) {
+                    f.invoke(SampleEvents.webhook(batchDelivery(f))); // warm-up
+                }
+                var with = new ArrayList<Double>();
+                var without = new ArrayList<Double>();
+                for (int run = 0; run < BATCH_RUNS; run++) {
+                    for (var f : List.of(indexed, unindexed)) {
+                        var event = SampleEvents.webhook(batchDelivery(f));
+                        long t = System.nanoTime();
+                        assertThat(f.invoke(event).status()).isEqualTo(200);
+                        (f == indexed ? with : without).add(ms(System.nanoTime() - t));
+                    }
+                }
+                section("3b. The batch with and without the table's indexes, Graph at 100 ms",
+                        BATCH_RUNS + " runs each, alternating, after one warm-up batch each");
+                row(String.format(Locale.ROOT, "With the indexes p50 **%.0f ms** (p99 %.0f ms), without %.0f ms (%.0f ms): "
+                        + "**%.2f×**.", p(with, 50), p(with, 99), p(without, 50), p(without, 99),
+                        p(with, 50) / p(without, 50)));
+            }
+        }
+    }
+
     /** 200 users, 5 events each, four kinds of conversation; a user's events stay in order across entries. */
     String batchDelivery(PackagedFunction function) {
         var users = new ArrayList<String>();
@@ -388,8 +448,10 @@ class BenchmarkIT {
                     p(allWarm, 50), p(allWarm, 99)));
             row("");
             row(String.format(Locale.ROOT, "Ratios, %d accounts to 1: first answer p50 **%.2f×**, warm message p50 "
-                    + "**%.2f×**. Secret reads: %d for %d cold starts (one per start).", ACCOUNTS,
-                    p(allTotal, 50) / p(oneTotal, 50), p(allWarm, 50) / p(oneWarm, 50), secrets.reads(), COLD_RUNS));
+                    + "**%.2f×**. Secret reads: %d for %d starts of the %d-account function (the cold runs and the "
+                    + "warm one).",
+                    ACCOUNTS, p(allTotal, 50) / p(oneTotal, 50), p(allWarm, 50) / p(oneWarm, 50), secrets.reads(),
+                    COLD_RUNS + 1, ACCOUNTS));
         }
     }
 
@@ -435,23 +497,100 @@ class BenchmarkIT {
         return elapsed;
     }
 
+    // --- 7. the sweep ----------------------------------------------------------------------------------------------
+
+    /**
+     * The scheduled sweep through the packaged function, on a table of its own holding {@link #IDLE_THREADS} threads
+     * the bot has (written straight into DynamoDB Local, as the function writes them), then 10 and 10,000 waiting ones:
+     * requests and time of one run, as counted at the DynamoDB proxy and the SNS stand-in.
+     */
+    void sweep() throws Exception {
+        try (var table = new DynamoDbLocal().start(); var proxy = new DynamoDbCounter(table.endpoint());
+                var sns = new dev.messengerhandover.testing.SnsStandIn()) {
+            var env = SampleEvents.environment(proxy.endpoint(), graph.url());
+            env.put("QUARKUS_LOG_CONSOLE_LEVEL", "WARN");
+            env.put("HANDOVER_ALERTS_TOPIC_ARN", dev.messengerhandover.testing.SnsStandIn.TOPIC_ARN);
+            env.put("HANDOVER_AWS_SNS_ENDPOINT", sns.url());
+            env.put("HANDOVER_METRICS_ENABLED", "false");
+            var setup = new HashMap<>(env);
+            setup.put("HANDOVER_CREATE_TABLE", "true");
+            new PackagedFunction(setup, "bench-sweep-setup").close();
+            long seedStarted = System.nanoTime();
+            var seeder = new SweepSeeder(table.endpoint());
+            seeder.idle(IDLE_THREADS);
+            double seedSeconds = (System.nanoTime() - seedStarted) / 1e9;
+            var event = SampleEvents.raw("scheduled-sweep");
+            try (var function = new PackagedFunction(env, "bench-sweep")) {
+                for (int i = 0; i < 20; i++) {
+                    function.invoke(event); // warm-up: nothing is due
+                }
+                section("7. The sweep (scheduled, through the packaged function)", String.format(Locale.ROOT,
+                        "a table of %,d threads the bot has (seeded in %.0f s); each row one run after the ones "
+                                + "above; Graph unused, SNS the stand-in",
+                        IDLE_THREADS, seedSeconds));
+                row("| table holds | due in this run | run time | DynamoDB requests | read units | write units "
+                        + "| alerts published | left for the next run |");
+                row("|---|---:|---:|---|---:|---:|---:|---:|");
+                sweepRow(function, proxy, sns, event, String.format(Locale.ROOT, "%,d not waiting", IDLE_THREADS), 0);
+                long now = System.currentTimeMillis();
+                seeder.waiting(10, now - 15 * 60_000L);
+                sweepRow(function, proxy, sns, event, "+ 10 waiting, all due", 10);
+                seeder.waiting(10_000, now + 3_600_000L); // handed over just now: due in ten minutes
+                sweepRow(function, proxy, sns, event, "+ 10,000 waiting, none due yet", 0);
+                seeder.waiting(10_000, now - 15 * 60_000L);
+                sweepRow(function, proxy, sns, event, "+ 10,000 more waiting, all due", 10_000);
+                int runs = 0;
+                int left = 1;
+                while (left > 0 && runs < 10) {
+                    left = sweepRow(function, proxy, sns, event, "  (the next run)", -1);
+                    runs++;
+                }
+            }
+        }
+    }
+
+    /** One run; returns what it left for the next. */
+    int sweepRow(PackagedFunction function, DynamoDbCounter proxy, dev.messengerhandover.testing.SnsStandIn sns,
+            String event, String what, int due) {
+        proxy.reset();
+        int published = sns.published().size();
+        long t = System.nanoTime();
+        var answer = function.invoke(event);
+        double millis = ms(System.nanoTime() - t);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        var counts = proxy.counts();
+        var requests = new StringBuilder();
+        counts.requests().forEach((op, n) -> requests.append(requests.length() == 0 ? "" : ", ").append(n)
+                .append(' ').append(op));
+        int left = answer.json().path("left").asInt();
+        int visited = answer.json().path("visited").asInt();
+        row(String.format(Locale.ROOT, "| %s | %s | %.0f ms | %s | %.1f | %.1f | %d | %s |", what,
+                due >= 0 ? String.format(Locale.ROOT, "%,d", due) : String.format(Locale.ROOT, "(%,d visited)",
+                        visited),
+                millis, requests, counts.readUnits(), counts.writeUnits(), sns.published().size() - published,
+                left > 0 ? "yes" : "–"));
+        return left;
+    }
+
     // --- 4. cost ----------------------------------------------------------------------------------------------------
 
-    /** reads, writes, read units, write units, Graph calls: per event. */
+    /** reads, writes, read units, write units, Graph calls, of the write units the indexes': per event. */
     static double[] per(DynamoDbCounter.Counts counts, int graphCalls, int events) {
         return new double[] { (double) counts.reads() / events, (double) counts.writes() / events,
-                counts.readUnits() / events, counts.writeUnits() / events, (double) graphCalls / events };
+                counts.readUnits() / events, counts.writeUnits() / events, (double) graphCalls / events,
+                counts.indexWriteUnits() / events };
     }
 
     void costReport(Map<String, double[]> costs) {
         section("4. Cost per event (measured at the DynamoDB proxy and the Graph stand-in, Graph at 100 ms)",
                 "capacity units as DynamoDB Local reports them in ConsumedCapacity");
-        row("| event | DynamoDB reads | writes | read units | write units | Graph calls | DynamoDB $ per million |");
-        row("|---|---:|---:|---:|---:|---:|---:|");
+        row("| event | DynamoDB reads | writes | read units | write units | of which indexes | Graph calls "
+                + "| DynamoDB $ per million |");
+        row("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (var kind : List.of("message", "handoff", "standby message", "Done (welcome back)")) {
             var c = costs.get(kind);
-            row(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | $%.2f |", kind, c[0], c[1], c[2],
-                    c[3], c[4], c[2] * DYNAMODB_PER_MILLION_RRU + c[3] * DYNAMODB_PER_MILLION_WRU));
+            row(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | $%.2f |", kind, c[0], c[1],
+                    c[2], c[3], c[5], c[4], c[2] * DYNAMODB_PER_MILLION_RRU + c[3] * DYNAMODB_PER_MILLION_WRU));
         }
         var m = costs.get("message");
         double dynamo = m[2] * DYNAMODB_PER_MILLION_RRU + m[3] * DYNAMODB_PER_MILLION_WRU;

@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpExchange;
 /**
  * An HTTP proxy in front of DynamoDB (Local) that counts what a function really asks of it: requests per operation
  * ({@code X-Amz-Target}) and the capacity units each one costs. The function does not ask for its consumed capacity
- * (nothing of it would read the answer), so the proxy adds {@code "ReturnConsumedCapacity":"TOTAL"} to each request
+ * (nothing of it would read the answer), so the proxy adds {@code "ReturnConsumedCapacity":"INDEXES"} to each request
  * on its way through (DynamoDB Local does not check the signature over the body) and reads the units from the
  * answer. Measured from outside the function, so the cost figures do not depend on the function's own bookkeeping.
  */
@@ -27,7 +27,8 @@ public final class DynamoDbCounter implements AutoCloseable {
      * Counts since the last {@link #reset()}; {@code storageMillis} is the time DynamoDB (Local) and this proxy took to
      * answer them, from the request read to the answer written: the part of a function's latency that is storage's.
      */
-    public record Counts(Map<String, Long> requests, double readUnits, double writeUnits, double storageMillis) {
+    public record Counts(Map<String, Long> requests, double readUnits, double writeUnits, double indexWriteUnits,
+            double storageMillis) {
         public long of(String operation) {
             return requests.getOrDefault(operation, 0L);
         }
@@ -52,6 +53,8 @@ public final class DynamoDbCounter implements AutoCloseable {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final DoubleAdder readUnits = new DoubleAdder();
     private final DoubleAdder writeUnits = new DoubleAdder();
+    /** Of the write units, those the global secondary indexes took (DynamoDB Local reports them per index). */
+    private final DoubleAdder indexWriteUnits = new DoubleAdder();
     private final LongAdder storageNanos = new LongAdder();
 
     public DynamoDbCounter(String targetEndpoint) {
@@ -67,13 +70,14 @@ public final class DynamoDbCounter implements AutoCloseable {
         requests.clear();
         readUnits.reset();
         writeUnits.reset();
+        indexWriteUnits.reset();
         storageNanos.reset();
     }
 
     public Counts counts() {
         var copy = new java.util.TreeMap<String, Long>();
         requests.forEach((op, n) -> copy.put(op, n.sum()));
-        return new Counts(copy, readUnits.sum(), writeUnits.sum(), storageNanos.sum() / 1e6);
+        return new Counts(copy, readUnits.sum(), writeUnits.sum(), indexWriteUnits.sum(), storageNanos.sum() / 1e6);
     }
 
     @Override
@@ -89,7 +93,7 @@ public final class DynamoDbCounter implements AutoCloseable {
         if (!json.isObject() || !json.has("TableName")) {
             return body;
         }
-        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("ReturnConsumedCapacity", "TOTAL");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("ReturnConsumedCapacity", "INDEXES");
         return JSON.writeValueAsBytes(json);
     }
 
@@ -116,9 +120,17 @@ public final class DynamoDbCounter implements AutoCloseable {
             var operation = amzTarget == null ? "?" : amzTarget.substring(amzTarget.indexOf('.') + 1);
             requests.computeIfAbsent(operation, k -> new LongAdder()).increment();
             if (response.statusCode() == 200 && response.body().length > 0) {
-                var units = JSON.readTree(response.body()).path("ConsumedCapacity").path("CapacityUnits");
-                if (units.isNumber()) {
-                    (READS.contains(operation) ? readUnits : writeUnits).add(units.asDouble());
+                var consumed = JSON.readTree(response.body()).path("ConsumedCapacity");
+                // BatchGetItem answers a list, one per table.
+                for (var c : consumed.isArray() ? consumed : JSON.createArrayNode().add(consumed)) {
+                    var units = c.path("CapacityUnits");
+                    if (units.isNumber()) {
+                        (READS.contains(operation) ? readUnits : writeUnits).add(units.asDouble());
+                    }
+                    if (!READS.contains(operation)) {
+                        c.path("GlobalSecondaryIndexes").forEach(i -> indexWriteUnits.add(i.path("CapacityUnits")
+                                .asDouble()));
+                    }
                 }
             }
             response.headers().map().forEach((name, values) -> {
