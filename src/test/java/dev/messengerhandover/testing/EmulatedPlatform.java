@@ -25,7 +25,7 @@ public class EmulatedPlatform implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("emulator.port", Integer.toString(port()),
+        return Map.of("emulator.port", Integer.toString(port()), "emulator.drives-clock", "true",
                 "quarkus.rest-client.graph-api.url", url() + "/emulator/graph",
                 // alerts reach the emulator's SNS, which shows them on its timeline
                 "handover.aws.sns-endpoint", url() + "/emulator/sns",

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.messengerhandover.dev.PlatformClock;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -67,6 +68,8 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        // The function's time is the conversations' own (tests move it across the platform's 24 h limits).
+        PlatformClock.use(Messenger::now);
         dynamo = new DynamoDbLocal().start();
         storage = new FaultyProxy(dynamo.port());
         // The platform's clock is the conversations' own: tests move it forward to cross the 24 h limits. The app

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.config.MessengerConfig;
+import dev.messengerhandover.dev.PlatformClock;
 import dev.messengerhandover.webhook.SignatureVerifier;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Multi;
@@ -52,6 +53,9 @@ public class Emulator {
         this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
                 messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
         page.zones(zones(messenger, handover));
+        if (config.drivesClock()) {
+            PlatformClock.use(page::now);
+        }
         this.webhook = config.webhookUrl();
         this.signer = new SignatureVerifier(messenger.appSecret());
     }

@@ -14,6 +14,13 @@ public interface EmulatorConfig {
     @WithDefault("0")
     int port();
 
+    /**
+     * Whether the emulator's clock is the function's (dev mode, and tests on the emulator): moving it moves the time
+     * the function measures control expiry, waits and the sweep by.
+     */
+    @WithDefault("false")
+    boolean drivesClock();
+
     /** The function's webhook, where the emulator posts its signed deliveries. */
     URI webhookUrl();
 
