@@ -28,13 +28,15 @@ public final class LambdaRuntimeApi implements AutoCloseable {
     public record Answer(String body, boolean error) {
     }
 
-    private record Invocation(String requestId, String event) {
+    /** An event waiting for the function; {@code taken} completes when the function takes it (its timeout starts). */
+    private record Invocation(String requestId, String event, CompletableFuture<Void> taken) {
     }
 
     private final LocalHttpServer server;
     private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
     private final Map<String, CompletableFuture<Answer>> answers = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
+    private volatile String initError;
 
     public LambdaRuntimeApi() {
         server = new LocalHttpServer("lambda-runtime-api", BASE, this::handle);
@@ -45,18 +47,29 @@ public final class LambdaRuntimeApi implements AutoCloseable {
         return "127.0.0.1:" + server.port();
     }
 
+    /** What the function posted to {@code /init/error} ({@code null}: nothing): what Lambda reports of a failed init. */
+    public String initError() {
+        return initError;
+    }
+
     /** When the function first asked for work (its init phase is over), in {@link System#nanoTime()}. */
     public long awaitReady(Duration timeout) throws TimeoutException {
         return await(firstPoll, timeout);
     }
 
-    /** Queues one event and waits for the function's answer. */
+    /**
+     * Queues one event and waits for the function's answer, {@code timeout} from when the function takes it (as
+     * Lambda's own timeout runs from the invocation, not from the queue: Lambda would start another instance rather
+     * than queue, so a busy instance's queue is not the function's time).
+     */
     public Answer invoke(String event, Duration timeout) throws TimeoutException {
         var requestId = UUID.randomUUID().toString();
         var answer = new CompletableFuture<Answer>();
         answers.put(requestId, answer);
-        pending.add(new Invocation(requestId, event));
+        var invocation = new Invocation(requestId, event, new CompletableFuture<>());
+        pending.add(invocation);
         try {
+            await(invocation.taken(), Duration.ofMinutes(5));
             return await(answer, timeout);
         } finally {
             answers.remove(requestId);
@@ -87,6 +100,7 @@ public final class LambdaRuntimeApi implements AutoCloseable {
                 next(exchange);
             } else if (method.equals("POST") && path.equals("init/error")) {
                 var error = read(exchange);
+                initError = error;
                 firstPoll.completeExceptionally(new IllegalStateException("init error: " + error));
                 reply(exchange, 202, "{\"status\":\"OK\"}");
             } else if (method.equals("POST") && path.startsWith("invocation/")) {
@@ -113,10 +127,12 @@ public final class LambdaRuntimeApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        invocation.taken().complete(null);
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", "application/json");
         headers.set("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
-        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 30_000));
+        // The function's timeout in serverless.yml: 20 s, Messenger's own wait.
+        headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 20_000));
         headers.set("Lambda-Runtime-Invoked-Function-Arn",
                 "arn:aws:lambda:us-east-1:123456789012:function:messenger-handover");
         headers.set("Lambda-Runtime-Trace-Id", "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000)

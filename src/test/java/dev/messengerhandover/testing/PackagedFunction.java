@@ -23,15 +23,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * {@code target/function.zip} in its own process, started the way Lambda's {@code java21} runtime starts it: unpacked,
- * class path = the zip's root and {@code lib/*}, the AWS Lambda Runtime Interface Client as main class calling
- * {@code QuarkusStreamHandler::handleRequest}, nothing but environment variables for settings, and
- * {@code AWS_LAMBDA_RUNTIME_API} pointing at a {@link LambdaRuntimeApi}. No test class path, no test profile: what
- * ships is what runs.
+ * class path = the zip's root and {@code lib/*}, the AWS Lambda Runtime Interface Client as main class calling the
+ * function's handler ({@link #HANDLER}: Quarkus's, saying why when start-up is refused), nothing but environment
+ * variables for settings, and {@code AWS_LAMBDA_RUNTIME_API} pointing at a {@link LambdaRuntimeApi}. No test class
+ * path, no test profile: what ships is what runs.
  */
 public final class PackagedFunction implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    public static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+    public static final String HANDLER = "dev.messengerhandover.http.LambdaHandler::handleRequest";
     private static final String JNI_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
@@ -64,7 +64,24 @@ public final class PackagedFunction implements AutoCloseable {
 
     /** Any Quarkus Lambda {@code function.zip}: the benchmark also runs its floor function this way. */
     public PackagedFunction(Path zip, Map<String, String> environment, String logName) {
-        log = log(logName);
+        this(handlerCommand(zip, environment), environment, logName);
+    }
+
+    /**
+     * The function as a program, the way the native image's {@code bootstrap} runs (Quarkus's main, then its poll of
+     * the Runtime API), built for the JVM: the jar Quarkus builds next to {@code function.zip}. Quarkus starts its own
+     * poll loop in native builds only, so this serves start-up: what Lambda is told when start-up is refused.
+     */
+    public static PackagedFunction program(Map<String, String> environment, String logName) {
+        try (var jars = Files.list(Path.of("target"))) {
+            var jar = jars.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+            return new PackagedFunction(List.of(javaExecutable(), "-jar", jar.toString()), environment, logName);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> handlerCommand(Path zip, Map<String, String> environment) {
         var task = unpack(zip, Path.of("target", "unpacked", Integer.toHexString(zip.toAbsolutePath().hashCode())));
         var classPath = String.join(File.pathSeparator, task.toString(), task.resolve("lib") + "/*",
                 Path.of("target", "lambda-runtime").toAbsolutePath() + "/*");
@@ -87,6 +104,12 @@ public final class PackagedFunction implements AutoCloseable {
         }
         command.addAll(List.of("-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                 HANDLER));
+        return command;
+    }
+
+    private PackagedFunction(List<String> command, Map<String, String> environment, String logName) {
+        log = log(logName);
+        int memory = Integer.parseInt(environment.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024"));
         var builder = new ProcessBuilder(command);
         // Only what Lambda would set: the developer's own MESSENGER_*/HANDOVER_*/QUARKUS_* must not leak in.
         builder.environment().keySet().removeIf(k -> k.startsWith("MESSENGER_") || k.startsWith("HANDOVER_")
@@ -109,7 +132,8 @@ public final class PackagedFunction implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (TimeoutException | RuntimeException e) {
             close();
-            throw new IllegalStateException("the packaged function did not start; see " + log + "\n" + tail(), e);
+            throw new NotStarted("the packaged function did not start; see " + log + "\n" + tail(), e,
+                    runtime.initError());
         }
     }
 
@@ -126,6 +150,20 @@ public final class PackagedFunction implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** The function did not start; {@code initError} is what it told Lambda ({@code /init/error}), if anything. */
+    public static final class NotStarted extends IllegalStateException {
+        private final String initError;
+
+        NotStarted(String message, Throwable cause, String initError) {
+            super(message, cause);
+            this.initError = initError;
+        }
+
+        public String initError() {
+            return initError;
         }
     }
 
