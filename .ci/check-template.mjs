@@ -35,7 +35,7 @@ if (variant === 'native') {
   check(!fn.SnapStart, 'no SnapStart on the native function');
 } else if (variant === 'jvm') {
   check(fn.Runtime === 'java21', `jvm runtime is java21 (got ${fn.Runtime})`);
-  check(fn.Handler === 'io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest', 'jvm handler');
+  check(fn.Handler === 'dev.messengerhandover.http.LambdaHandler::handleRequest', 'jvm handler');
   check(fn.SnapStart?.ApplyOn === 'PublishedVersions', 'SnapStart on published versions');
   const alias = one('AWS::Lambda::Alias').Properties;
   const integration = one('AWS::ApiGatewayV2::Integration').Properties;
@@ -47,6 +47,11 @@ if (variant === 'native') {
 check(/function\.zip$/.test(fn.Code?.S3Key ?? ''), 'artifact is target/function.zip');
 check(JSON.stringify(fn.Architectures) === '["x86_64"]', 'x86_64 by default');
 check(fn.Timeout <= 29, 'timeout below the HTTP API limit');
+// The function's deadline is its delivery budget (15 s by default, HANDOVER_DELIVERY_BUDGET when set), capped by what
+// Lambda leaves: a timeout past Messenger's 20 s buys nothing, one under the budget and a second would cut it short.
+const budget = Number((/^PT(\d+(?:\.\d+)?)S$/.exec(env.HANDOVER_DELIVERY_BUDGET ?? 'PT15S') ?? [])[1]);
+check(fn.Timeout === 20, `timeout is Messenger's 20 s (was ${fn.Timeout})`);
+check(budget >= 10 && budget + 1 <= fn.Timeout, `delivery budget (${budget} s) between 10 s and the timeout less 1 s`);
 check(env.DISABLE_SIGNAL_HANDLERS === 'true', 'DISABLE_SIGNAL_HANDLERS=true');
 check(env.HANDOVER_CREATE_TABLE === 'false', 'the table is never created at run time in AWS');
 check(JSON.stringify(env.HANDOVER_TABLE) === JSON.stringify({ Ref: 'ThreadsTable' }), 'table name passed to the function');
@@ -236,7 +241,8 @@ const metrics = {
     values: { Outcome: ['alerted', 'gave_up', 'expired'] } },
   Returns: { sets: [['Account', 'Kind'], []], values: { Kind: ['done', 'released', 'expired', 'taken_back'] } },
   SatisfactionAnswers: { sets: [['Account', 'Answer'], ['Answer']], values: { Answer: ['yes', 'no'] } },
-  Deliveries: { sets: [['Outcome']], values: { Outcome: ['ok', 'ignored', 'rejected', 'storage_error', 'busy'] } },
+  Deliveries: { sets: [['Outcome']],
+    values: { Outcome: ['ok', 'ignored', 'rejected', 'storage_error', 'busy', 'unfinished'] } },
 };
 // A metric read by the dashboard or an alarm, as "<namespace> <name> <dim>=<value>,... <stat>", checked against what
 // is written: a name on the list, one of its dimension sets, values it takes. The HTTP API's own 5xx by ApiId too.
