@@ -46,7 +46,7 @@ class ArchitectureTest {
             Map.entry("thread", Set.of("account", "alert", "config", "graph", "handover", "metrics", "retry",
                     "store")),
             Map.entry("http", Set.of("metrics", "store", "thread")),
-            Map.entry("schedule", Set.of("http", "thread")),
+            Map.entry("schedule", Set.of("config", "http", "retry", "thread")),
             Map.entry("webhook", Set.of("config", "handover", "http", "retry", "thread")),
             Map.entry("admin", Set.of("account", "config", "handover", "http", "retry", "thread")));
 

@@ -72,6 +72,7 @@ public class Accounts {
     private volatile Account single;
     private final Map<String, GraphError> errors = new ConcurrentHashMap<>();
     private final Set<String> unknownLogged = ConcurrentHashMap.newKeySet();
+    private final Set<String> singlePageIds = ConcurrentHashMap.newKeySet();
     private volatile long lastReread;
 
     @Inject
@@ -94,6 +95,9 @@ public class Accounts {
             account = instagram.get(entryId);
         } else {
             account = single != null ? single : pages.get(entryId);
+            if (account == single && entryId != null && singlePageIds.size() < 4) {
+                singlePageIds.add(entryId); // the Page's real id, for the sweep: its threads are indexed by it
+            }
         }
         if (account == null && unknownLogged.size() < UNKNOWN_LOGGED && unknownLogged.add(object + ":" + entryId)) {
             LOG.warnf("delivery entry for %s %s, which is not configured here: acknowledged and ignored", object,
@@ -120,6 +124,14 @@ public class Accounts {
         all.addAll(pages.values());
         all.addAll(instagram.values());
         return Collections.unmodifiableList(all);
+    }
+
+    /**
+     * The ids deliveries gave {@code account}'s entries on this instance: for one Page configured by its token, the
+     * Page's id (its threads are stored and indexed by it); for any other account, its own id.
+     */
+    public List<String> pageIdsSeen(Account account) {
+        return account == single ? List.copyOf(singlePageIds) : List.of(account.id());
     }
 
     public Optional<GraphError> lastGraphError(Account account) {

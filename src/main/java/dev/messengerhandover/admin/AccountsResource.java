@@ -9,7 +9,6 @@ import jakarta.ws.rs.core.Response;
 
 import dev.messengerhandover.account.Account;
 import dev.messengerhandover.account.Accounts;
-import dev.messengerhandover.config.RoutingMode;
 import dev.messengerhandover.handover.Routing;
 import dev.messengerhandover.thread.RoutingModes;
 
@@ -44,10 +43,11 @@ public class AccountsResource {
     }
 
     private String routing(Account a) {
-        if (a.routingMode() != RoutingMode.AUTO) {
-            return wire(routings.of(a)) + " (configured)";
-        }
-        return routings.lastProbed(a).map(AccountsResource::wire).orElse("not probed yet");
+        return switch (a.routingMode()) {
+            case ROUTING -> wire(Routing.ROUTING) + " (configured)";
+            case DEFAULT_BEHAVIOUR -> wire(Routing.DEFAULT_BEHAVIOUR) + " (configured)";
+            case AUTO -> routings.lastProbed(a).map(AccountsResource::wire).orElse("not probed yet");
+        };
     }
 
     private static String wire(Routing routing) {

@@ -61,9 +61,9 @@ public class QueueResource {
         if (size < 1 || size > MAX_LIMIT) {
             return ApiError.of(400, "limit must be a whole number from 1 to " + MAX_LIMIT);
         }
-        long now = System.currentTimeMillis();
+        long now = threads.now();
         try {
-            var page = threads.queue(account.get(), queue.get(), size, next, now);
+            var page = threads.queue(account.get(), accountId, queue.get(), size, next, now);
             var control = account.get().control();
             var entries = page.threads().stream().map(t -> QueueView.Entry.of(t.state(), control, now)).toList();
             return Response.ok(new QueueView(accountId, queue.get().wire(), entries, page.next())).build();

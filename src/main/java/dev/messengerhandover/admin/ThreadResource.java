@@ -50,7 +50,7 @@ public class ThreadResource {
         if (!stored.exists()) {
             return ApiError.of(404, "no such thread");
         }
-        return Response.ok(ThreadView.of(stored.state(), account.get().control(), System.currentTimeMillis()))
+        return Response.ok(ThreadView.of(stored.state(), account.get().control(), threads.now()))
                 .build();
     }
 
@@ -68,7 +68,7 @@ public class ThreadResource {
         }
         var control = account.get().control();
         var result = threads.takeBack(account.get(), pageId, userId, Deadline.in(config.deliveryBudget()));
-        var view = ThreadView.of(result.state(), control, System.currentTimeMillis(), result.refused());
+        var view = ThreadView.of(result.state(), control, threads.now(), result.refused());
         boolean bot = control.rules().botAppId().equals(result.state().ownerAppId());
         return Response.status(result.refused() != null || !bot ? 409 : 200).entity(view).build();
     }

@@ -59,7 +59,8 @@ public class AwsCalls {
      */
     public String post(String service, URI endpoint, String contentType, Map<String, String> headers, byte[] body) {
         var region = new DefaultAwsRegionProviderChain().getRegion().id();
-        var uri = endpoint != null ? endpoint : URI.create("https://" + service + "." + region + ".amazonaws.com/");
+        var uri = endpoint != null ? endpoint : standardEndpoint(service, System::getenv)
+                .orElseGet(() -> URI.create("https://" + service + "." + region + ".amazonaws.com/"));
         var request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
                 .putHeader("Content-Type", contentType).putHeader("Host", uri.getHost());
         headers.forEach(request::putHeader);
@@ -80,6 +81,28 @@ public class AwsCalls {
         } catch (IOException e) {
             throw new UncheckedIOException(service + " unreachable", e);
         }
+    }
+
+    /** The SDKs' service ids of the signing names used here, as their endpoint variables spell them. */
+    private static final Map<String, String> SERVICE_IDS = Map.of("sns", "SNS", "secretsmanager", "SECRETS_MANAGER");
+
+    /**
+     * The endpoint the AWS SDKs' standard variables give {@code service}: {@code AWS_ENDPOINT_URL_<SERVICE>} (for
+     * example {@code AWS_ENDPOINT_URL_SNS}), else {@code AWS_ENDPOINT_URL}; {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS}
+     * turns both off, as it does for the SDKs.
+     */
+    static java.util.Optional<URI> standardEndpoint(String service, java.util.function.UnaryOperator<String> env) {
+        if ("true".equalsIgnoreCase(env.apply("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) {
+            return java.util.Optional.empty();
+        }
+        var id = SERVICE_IDS.getOrDefault(service, service.toUpperCase(java.util.Locale.ROOT));
+        for (var name : new String[] { "AWS_ENDPOINT_URL_" + id, "AWS_ENDPOINT_URL" }) {
+            var value = env.apply(name);
+            if (value != null && !value.isBlank()) {
+                return java.util.Optional.of(URI.create(value.trim()));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     private SdkHttpClient client() {

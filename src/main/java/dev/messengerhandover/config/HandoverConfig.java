@@ -111,8 +111,12 @@ public interface HandoverConfig {
     @WithDefault("64")
     int concurrency();
 
-    /** Time a delivery may spend before we stop retrying Graph: Messenger gives up at 20 s. */
-    @WithDefault("PT14S")
+    /**
+     * The time a delivery (or the sweep's run) may take, answer included: Messenger gives up at 20 s. Graph calls
+     * and waits end 4.5 s before it, which leaves the last write its time; from 10 s (an alert's call must fit) to
+     * under 20 s.
+     */
+    @WithDefault("PT15S")
     Duration deliveryBudget();
 
     /** Quick reply and postback payload meaning "I want a person"; the bot offers it with every answer. */

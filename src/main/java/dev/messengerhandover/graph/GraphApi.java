@@ -21,11 +21,14 @@ import dev.messengerhandover.graph.GraphModels.SendResponse;
 import dev.messengerhandover.graph.GraphModels.SuccessResponse;
 import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The Graph API calls of the Page's default app, on {@code /{version}/{node}}: the Page's id (or {@code me}, the Page
  * the token belongs to). The token travels as a bearer header so that it never appears in a URL or an access log; the
- * {@code appsecret_proof} is a query parameter, as Graph wants it. Use {@link GraphClient}, which adds retries.
+ * {@code appsecret_proof} is a query parameter, as Graph wants it. Every call answers a {@link Uni}, so that the
+ * caller can cut it off when the delivery's time runs out (cancelling resets the request). Use {@link GraphClient},
+ * which adds that and the retries.
  */
 @RegisterRestClient(configKey = "graph-api")
 @Path("/{version}/{node}")
@@ -35,31 +38,31 @@ public interface GraphApi {
 
     @POST
     @Path("/messages")
-    SendResponse send(@PathParam("version") String version, @PathParam("node") String node,
+    Uni<SendResponse> send(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             SendRequest body);
 
     @POST
     @Path("/pass_thread_control")
-    SuccessResponse passThreadControl(@PathParam("version") String version, @PathParam("node") String node,
+    Uni<SuccessResponse> passThreadControl(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             PassRequest body);
 
     @POST
     @Path("/take_thread_control")
-    SuccessResponse takeThreadControl(@PathParam("version") String version, @PathParam("node") String node,
+    Uni<SuccessResponse> takeThreadControl(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             ControlRequest body);
 
     @GET
     @Path("/thread_owner")
-    ThreadOwnerResponse threadOwner(@PathParam("version") String version, @PathParam("node") String node,
+    Uni<ThreadOwnerResponse> threadOwner(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             @QueryParam("recipient") String psid);
 
     /** {@code GET /{node}?fields=messaging_feature_status}: the Page's routing, probed once per Page and instance. */
     @GET
-    FeatureStatusResponse featureStatus(@PathParam("version") String version, @PathParam("node") String node,
+    Uni<FeatureStatusResponse> featureStatus(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             @QueryParam("fields") String fields);
 

@@ -1,6 +1,9 @@
 package dev.messengerhandover.graph;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,17 +24,23 @@ import dev.messengerhandover.graph.GraphModels.ThreadControlParam;
 import dev.messengerhandover.graph.GraphModels.ThreadOwner;
 import dev.messengerhandover.retry.Backoff;
 import dev.messengerhandover.retry.Deadline;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The one way this function talks to Graph: the Page's node, token and {@code appsecret_proof} ({@link PageAccess}), the
- * API version, and retries of transient failures with jittered exponential back-off that never outlive the delivery's
- * {@link Deadline}.
+ * API version, and retries of transient failures with jittered exponential back-off, all inside the delivery's
+ * {@link Deadline}: no call starts with less than {@link #MIN_CALL_MILLIS} left, each is cut off when the time runs
+ * out, and a call the time did not let finish is {@link OutOfTime}, never a refusal.
  */
 @ApplicationScoped
 public class GraphClient {
 
     private static final Logger LOG = Logger.getLogger(GraphClient.class);
     static final int MAX_ATTEMPTS = 4;
+    /** The least time a call is started with: Graph answers in a few hundred milliseconds when it is well. */
+    public static final long MIN_CALL_MILLIS = 1_000;
+    /** The longest one attempt may take: the client's connect (2 s) and read (4 s) time-outs. */
+    static final long CALL_MILLIS = 6_000;
     private static final Backoff BLIP = new Backoff(150, 2_400);
     /** Rate limits clear slower than blips: start further out. */
     private static final Backoff RATE_LIMIT = new Backoff(800, 12_800);
@@ -87,23 +96,61 @@ public class GraphClient {
                 page.bearer(), page.appsecretProof(), "messaging_feature_status"));
     }
 
-    <T> T call(String what, Deadline deadline, Supplier<T> request) {
+    <T> T call(String what, Deadline deadline, Supplier<Uni<T>> request) {
         for (int attempt = 1;; attempt++) {
+            long left = deadline.remainingMillis();
+            if (left < MIN_CALL_MILLIS) {
+                throw new OutOfTime(what + ": " + left + " ms left, not enough for a call");
+            }
+            // Graph's own time-outs (connect, read) hold when there is time; the time left caps them when not.
+            long cap = Math.min(left, CALL_MILLIS);
             GraphException failure;
+            // Waited for on this thread (no timer thread of Mutiny's); cancelling the future resets the request.
+            var answer = request.get().subscribeAsCompletionStage();
             try {
-                return request.get();
-            } catch (GraphException e) {
-                failure = e;
-            } catch (ProcessingException e) {
-                failure = GraphException.network(e.getCause() != null ? e.getCause() : e);
+                return answer.get(cap, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                answer.cancel(true);
+                if (cap < CALL_MILLIS) {
+                    throw new OutOfTime(what + ": no answer in the " + cap + " ms left");
+                }
+                failure = GraphException.network(new java.net.SocketTimeoutException("no answer in " + cap + " ms"));
+            } catch (ExecutionException e) {
+                failure = switch (e.getCause()) {
+                    case GraphException graph -> graph;
+                    case ProcessingException processing -> GraphException.network(processing.getCause() != null
+                            ? processing.getCause() : processing);
+                    case null -> GraphException.network(e);
+                    default -> GraphException.network(e.getCause());
+                };
+            } catch (InterruptedException e) {
+                answer.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new OutOfTime(what + ": interrupted");
             }
             if (!failure.isTransient() || attempt >= MAX_ATTEMPTS) {
                 throw failure;
             }
             LOG.infof("graph %s attempt %d failed: %s", what, attempt, failure.summary());
-            if (!(failure.isRateLimit() ? RATE_LIMIT : BLIP).await(attempt, deadline)) {
-                throw failure;
+            // A pause is taken only if a call still fits after it. Without one: an error Graph answered stands (Graph
+            // did not act, and the rules go on from it); a call that got no answer is of unknown outcome, left for
+            // the redelivery.
+            if (!(failure.isRateLimit() ? RATE_LIMIT : BLIP).await(attempt, deadline.less(MIN_CALL_MILLIS))) {
+                if (failure.status() > 0) {
+                    throw failure;
+                }
+                throw new OutOfTime(what + ": no time left to try again after " + failure.summary());
             }
+        }
+    }
+
+    /**
+     * The delivery's time ran out before Graph answered, or before a call could start or be tried again: whether the
+     * call went through is unknown. Not a refusal: the step is left for the redelivery, which tries it again.
+     */
+    public static final class OutOfTime extends RuntimeException {
+        public OutOfTime(String message) {
+            super(message, null, false, false);
         }
     }
 }

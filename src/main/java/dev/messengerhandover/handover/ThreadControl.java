@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.messengerhandover.handover.ThreadState.Followup;
 import dev.messengerhandover.handover.ThreadState.Line;
+import dev.messengerhandover.handover.ThreadState.Owed;
 import dev.messengerhandover.handover.ThreadState.Queue;
 import dev.messengerhandover.handover.ThreadState.Transition;
 import dev.messengerhandover.handover.ThreadState.Waiting;
@@ -17,11 +18,13 @@ import dev.messengerhandover.handover.event.WebhookEvent.Message;
 import dev.messengerhandover.handover.event.WebhookEvent.MessageDeleted;
 import dev.messengerhandover.handover.event.WebhookEvent.Optin;
 import dev.messengerhandover.handover.event.WebhookEvent.PassThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.PolicyEnforcement;
 import dev.messengerhandover.handover.event.WebhookEvent.Postback;
 import dev.messengerhandover.handover.event.WebhookEvent.Reaction;
 import dev.messengerhandover.handover.event.WebhookEvent.Read;
 import dev.messengerhandover.handover.event.WebhookEvent.Referral;
 import dev.messengerhandover.handover.event.WebhookEvent.RequestThreadControl;
+import dev.messengerhandover.handover.event.WebhookEvent.SelfMessage;
 import dev.messengerhandover.handover.event.WebhookEvent.StoryMention;
 import dev.messengerhandover.handover.event.WebhookEvent.StoryReply;
 import dev.messengerhandover.handover.event.WebhookEvent.TakeThreadControl;
@@ -29,8 +32,12 @@ import dev.messengerhandover.handover.event.WebhookEvent.Unknown;
 import dev.messengerhandover.handover.event.WebhookEvent.UnsupportedMessage;
 
 /**
- * The bot's side of Conversation Routing, as one pure function of (stored thread, event, the Page's routing): no I/O,
- * no clock, no Quarkus. The bot is the Page's default app. The caller runs the {@link Step}s against Graph and
+ * The bot's side of Conversation Routing, as one pure function of (stored thread, event, the Page's routing, now): no
+ * I/O, no clock of its own, no Quarkus. Two times: the event's ({@code at}, when the user wrote: the transcript and
+ * the messaging window start there) and {@code now}, the caller's clock, from which everything that lasts is measured
+ * (control expiry, waits, the window's end): an event redelivered hours late is news now, not then.
+ *
+ * <p>The bot is the Page's default app. The caller runs the {@link Step}s against Graph and
  * reports each confirmation back through {@link #confirmed} (a refusal through {@link #refused}), so the stored owner
  * only ever changes to what Graph accepted or told.
  *
@@ -90,20 +97,31 @@ public final class ThreadControl {
             case UnsupportedMessage u -> false;
             case StoryMention m -> false;
             case Reaction r -> false;
+            case PolicyEnforcement p -> false;
+            case SelfMessage m -> false;
             case Unknown u -> false;
         };
     }
 
+    /** The event, arrived just as it happened ({@code now} is its time): for tests of the rules alone. */
     public Plan onEvent(ThreadState state, WebhookEvent event, Routing routing) {
         long at = event.envelope().timestamp();
+        return onEvent(state, event, routing, at, at);
+    }
+
+    /**
+     * What {@code event}, which happened at {@code at} (the caller has checked it against reason), does to the thread
+     * at {@code now}.
+     */
+    public Plan onEvent(ThreadState state, WebhookEvent event, Routing routing, long at, long now) {
         var channel = event.envelope().channel();
         return switch (event) {
-            case Message m when m.isEcho() -> onEcho(state, m, at);
-            case Message m -> onUserInput(state, channel, routing, m.text(), m.quickReplyPayload(), m, at);
-            case Postback p -> onUserInput(state, channel, routing, p.title(), p.payload(), null, at);
-            case PassThreadControl p -> onPass(state, p, channel, at);
-            case TakeThreadControl t -> onTake(state, t, at);
-            case RequestThreadControl r -> onRequest(state, r, channel, at);
+            case Message m when m.isEcho() -> onEcho(state, m, at, now);
+            case Message m -> onUserInput(state, channel, routing, m.text(), m.quickReplyPayload(), m, at, now);
+            case Postback p -> onUserInput(state, channel, routing, p.title(), p.payload(), null, at, now);
+            case PassThreadControl p -> onPass(state, p, channel, now);
+            case TakeThreadControl t -> onTake(state, t, now);
+            case RequestThreadControl r -> onRequest(state, r, channel, now);
             case Read r -> Plan.nothing(state);
             case DeliveryReceipt d -> Plan.nothing(state);
             case AppRoles a -> Plan.nothing(state);
@@ -117,6 +135,8 @@ public final class ThreadControl {
             case UnsupportedMessage u -> Plan.nothing(state);
             case StoryMention m -> Plan.nothing(state);
             case Reaction r -> Plan.nothing(state);
+            case PolicyEnforcement p -> Plan.nothing(state);
+            case SelfMessage m -> Plan.nothing(state);
             case Unknown u -> Plan.nothing(state);
         };
     }
@@ -128,24 +148,38 @@ public final class ThreadControl {
      * instead); the team is alerted that nobody answered; the team is back, and the bot offers a person.
      */
     public Plan onDue(ThreadState s, long now, Routing routing) {
-        var availability = rules.availability();
-        var waiting = s.followup().waiting();
         if (!isBot(s.ownerAppId()) && expired(s, now)) {
             // A hand-over that lapsed before anybody was told (a long closure): the team hears of it now.
-            var steps = waiting != null && !waiting.alerted()
-                    ? List.<Step>of(alert(s, waiting, Step.Alert.Why.LAPSED)) : List.<Step>of();
-            return new Plan(lapsed(s, now), steps, true);
+            var lapsed = lapsed(s, now);
+            var owed = lapsed.followup().owed();
+            return new Plan(lapsed, owed == null ? List.of() : List.of(owed.alert()), true);
         }
+        var owed = s.followup().owed() != null && now >= s.followup().owed().since() ? s.followup().owed() : null;
+        var plan = dueBesides(s, now, routing, owed != null);
+        if (owed == null) {
+            return plan;
+        }
+        // SNS did not take it last time: the same alert again, until it does (one per hand-over). After what the user
+        // is waiting for: an outage of SNS must not hold up a give-up or an offer.
+        var steps = new java.util.ArrayList<Step>(plan.steps());
+        steps.add(owed.alert());
+        return new Plan(plan.state(), steps, true);
+    }
+
+    /** What is due besides an alert already owed ({@code alertOwed}: then no other alert is decided). */
+    private Plan dueBesides(ThreadState s, long now, Routing routing, boolean alertOwed) {
+        var availability = rules.availability();
+        var waiting = s.followup().waiting();
         if (waiting != null && !isBot(s.ownerAppId())) {
             long giveUpAt = waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since());
             if (giveUpAt > 0 && now >= giveUpAt) {
                 if (routing == Routing.ROUTING) {
                     return new Plan(s, List.of(new Step.GiveUp(catalogue.away().nobodyAnswered())), true);
                 }
-                return takeBlocked(s, waiting); // default behaviour: Graph blocks the take
+                return takeBlocked(s, waiting, now); // default behaviour: Graph blocks the take
             }
-            if (!waiting.alerted() && now >= availability.alertAt(waiting.since())) {
-                return new Plan(s, List.of(alert(s, waiting, Step.Alert.Why.UNANSWERED)), true);
+            if (!alertOwed && !waiting.alerted() && now >= availability.alertAt(waiting.since())) {
+                return owing(s, alert(s, waiting, Step.Alert.Why.UNANSWERED), now);
             }
         }
         long offerAt = s.followup().offerAt();
@@ -176,8 +210,10 @@ public final class ThreadControl {
             due = earliest(due, waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since()));
         }
         due = earliest(due, offerAt);
+        // An alert SNS has not taken yet is due from when it was decided: every sweep tries it until SNS does.
+        due = earliest(due, f.owed() == null ? 0 : Math.max(1, f.owed().since()));
         var queue = bot ? Queue.BOT : waiting != null ? Queue.WAITING : Queue.WITH_AGENT;
-        var next = new Followup(waiting, offerAt, f.apology(), f.surveyed(), due, queue);
+        var next = new Followup(waiting, offerAt, f.apology(), f.surveyed(), due, queue, f.owed());
         return next.equals(f) ? s : s.withFollowup(next);
     }
 
@@ -187,27 +223,37 @@ public final class ThreadControl {
     }
 
     /** Graph refused the take that should end a wait nobody answered. */
-    private Plan giveUpRefused(ThreadState s, long at) {
+    private Plan giveUpRefused(ThreadState s, long now) {
         var waiting = s.followup().waiting();
         if (waiting == null || isBot(s.ownerAppId())) {
             return new Plan(s, List.of(), true); // the thread came back meanwhile: nothing to give up
         }
-        return takeBlocked(s, waiting);
+        return takeBlocked(s, waiting, now);
     }
 
     /**
      * The bot cannot give up on the wait (no take): the team is alerted instead, unless it already was (one alert
      * per hand-over); either way the give-up is not tried again.
      */
-    private Plan takeBlocked(ThreadState s, Waiting waiting) {
-        if (waiting.alerted()) {
-            return new Plan(s.withFollowup(f -> f.withWaiting(waiting.alerted(true))), List.of(), true);
+    private Plan takeBlocked(ThreadState s, Waiting waiting, long now) {
+        if (waiting.alerted() || s.followup().owed() != null) {
+            var blocked = waiting.alerted() ? waiting.alerted(true) : new Waiting(waiting.since(), waiting.reason(),
+                    false, true);
+            return new Plan(s.withFollowup(f -> f.withWaiting(blocked)), List.of(), true);
         }
-        return new Plan(s, List.of(alert(s, waiting, Step.Alert.Why.TAKE_REFUSED)), true);
+        return owing(s, alert(s, waiting, Step.Alert.Why.TAKE_REFUSED), now);
     }
 
     private static Step.Alert alert(ThreadState s, Waiting waiting, Step.Alert.Why why) {
         return new Step.Alert(waiting.since(), waiting.reason(), lastUserLine(s), why);
+    }
+
+    /**
+     * The team is owed {@code alert} from {@code now} on: it stays in the state, due for the sweep, until SNS takes it
+     * ({@link #confirmed}); a failed attempt changes nothing, so the next sweep sends it again.
+     */
+    private static Plan owing(ThreadState s, Step.Alert alert, long now) {
+        return new Plan(s.withFollowup(f -> f.withOwed(new Owed(alert, now))), List.of(alert), true);
     }
 
     /** What the user said last, for an alert. */
@@ -226,15 +272,18 @@ public final class ThreadControl {
      * {@link #ownerChecked}, so that a thread the Inbox released is answered at once.
      */
     public boolean needsOwnerCheck(ThreadState state, WebhookEvent event, Routing routing) {
-        long at = event.envelope().timestamp();
+        return needsOwnerCheck(state, event, routing, event.envelope().timestamp());
+    }
+
+    public boolean needsOwnerCheck(ThreadState state, WebhookEvent event, Routing routing, long now) {
         return routing == Routing.DEFAULT_BEHAVIOUR && isUserInput(event)
                 && event.envelope().channel() == Channel.MESSAGING && !isBot(state.ownerAppId())
-                && !expired(state, at);
+                && !expired(state, now);
     }
 
     /** The state once {@code thread_owner} answered before an event ({@code null}: no answer). */
-    public ThreadState ownerChecked(ThreadState s, OwnerAnswer answer, long at) {
-        return resync(s, Reason.THREAD_OWNER, at, answer);
+    public ThreadState ownerChecked(ThreadState s, OwnerAnswer answer, long now) {
+        return resync(s, Reason.THREAD_OWNER, now, answer);
     }
 
     private static boolean isUserInput(WebhookEvent event) {
@@ -254,68 +303,70 @@ public final class ThreadControl {
             case UnsupportedMessage u -> false;
             case StoryMention m -> false;
             case Reaction r -> false;
+            case PolicyEnforcement p -> false;
+            case SelfMessage m -> false;
             case Unknown u -> false;
         };
     }
 
     private Plan onUserInput(ThreadState state, Channel channel, Routing routing, String text, String payload,
-            Message message, long at) {
+            Message message, long at, long now) {
         var said = text != null ? text : describe(message);
         var s = said == null ? state.withUserAt(at) : state.withLine(new Line(at, Speaker.USER, said));
-        if (!isBot(s.ownerAppId()) && expired(s, at)) {
-            s = lapsed(s, at);
+        if (!isBot(s.ownerAppId()) && expired(s, now)) {
+            s = lapsed(s, now);
         }
         if (channel == Channel.STANDBY) {
             // Someone else owns the thread: record for context, never answer, never pass or take.
             if (isBot(s.ownerAppId())) {
                 return new Plan(s, List.of(new Step.LookupOwner(Reason.STANDBY_WHILE_BOT_OWNS)), true);
             }
-            return new Plan(extended(s, at), List.of(), true);
+            return new Plan(extended(s, now), List.of(), true);
         }
         if (!isBot(s.ownerAppId())) {
             if (routing == Routing.DEFAULT_BEHAVIOUR) {
                 // Every app hears this on messaging: the Inbox still holds the thread as far as we know.
-                return new Plan(extended(s, at), List.of(), true);
+                return new Plan(extended(s, now), List.of(), true);
             }
             // Routing delivers to us on messaging only if the thread is ours or idle: its holder let it go.
-            s = s.withOwner(rules.botAppId(), at, Reason.MESSAGING_CHANNEL, 0, new Transition(at,
+            s = s.withOwner(rules.botAppId(), now, Reason.MESSAGING_CHANNEL, 0, new Transition(now,
                     TransitionKind.RELEASED, s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null,
-                    held(s, at)));
+                    held(s, now)));
         }
-        return apologisingFirst(answer(s, routing, text, payload, message, at), at);
+        return apologisingFirst(answer(s, routing, text, payload, message, now), now);
     }
 
-    private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message, long at) {
+    private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message, long now) {
         if (Rules.SATISFIED.equals(payload) || Rules.NOT_SATISFIED.equals(payload)) {
             if (!s.followup().surveyed()) {
                 // A second tap, or a stale one: thanked again, counted once.
-                return say(s, at, new Step.Send(catalogue.survey().thanks(), true));
+                return say(s, now, new Step.Send(catalogue.survey().thanks(), true));
             }
             var how = Rules.SATISFIED.equals(payload) ? Reason.SATISFIED : Reason.NOT_SATISFIED;
-            var answered = s.withFollowup(f -> f.withSurveyed(false)).withTransition(new Transition(at,
+            var answered = s.withFollowup(f -> f.withSurveyed(false)).withTransition(new Transition(now,
                     TransitionKind.SURVEY_ANSWERED, s.ownerAppId(), null, how, null, null));
-            return say(answered, at, new Step.Send(catalogue.survey().thanks(), true));
+            return say(answered, now, new Step.Send(catalogue.survey().thanks(), true));
         }
         var why = handoffTrigger(text, payload, message);
         if (why != null) {
-            return handoff(s.withFallbacks(0), why, routing, at);
+            return handoff(s.withFallbacks(0), why, routing, now);
         }
         var answer = catalogue.answerFor(payload, text);
         if (answer.isPresent()) {
-            return say(s.withFallbacks(0), at, new Step.Send(answer.get().answer(), true));
+            return say(s.withFallbacks(0), now, new Step.Send(answer.get().answer(), true));
         }
         int misses = s.fallbacks() + 1;
         var reply = misses >= rules.fallbackLimit() ? catalogue.offerPerson() : catalogue.fallback();
-        return say(s.withFallbacks(misses), at, new Step.Send(reply, true));
+        return say(s.withFallbacks(misses), now, new Step.Send(reply, true));
     }
 
     /**
      * After a hand-over lapsed unanswered, the bot's next words to the user start with an apology, its own message
      * (an answer may already use the platform's whole length).
      */
-    private Plan apologisingFirst(Plan plan, long at) {
+    private Plan apologisingFirst(Plan plan, long now) {
         var s = plan.state();
-        if (!s.followup().apology() || plan.steps().isEmpty() || !windowOpen(s, at)) {
+        if (!s.followup().apology() || plan.steps().isEmpty() || !windowOpen(s, now)) {
             return plan;
         }
         var steps = new java.util.ArrayList<Step>(plan.steps().size() + 1);
@@ -328,12 +379,18 @@ public final class ThreadControl {
      * Another app's control lapsed (24 h without activity): the thread is idle, the bot answers it. A hand-over that
      * lapsed unanswered is recorded so, and owes the user an apology.
      */
-    private ThreadState lapsed(ThreadState s, long at) {
-        boolean unanswered = s.followup().waiting() != null;
+    private ThreadState lapsed(ThreadState s, long now) {
+        var waiting = s.followup().waiting();
+        boolean unanswered = waiting != null;
         var why = unanswered ? Reason.UNANSWERED : Reason.CONTROL_EXPIRED;
-        var next = s.withOwner(rules.botAppId(), at, Reason.CONTROL_EXPIRED, 0, new Transition(at,
-                TransitionKind.EXPIRED, s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
-        return unanswered ? next.withFollowup(f -> f.withWaiting(null).withApology(true)) : next;
+        var next = s.withOwner(rules.botAppId(), now, Reason.CONTROL_EXPIRED, 0, new Transition(now,
+                TransitionKind.EXPIRED, s.ownerAppId(), rules.botAppId(), why, null, held(s, now)));
+        if (!unanswered) {
+            return next;
+        }
+        // The team hears of it unless it already did (one alert per hand-over): owed until SNS takes it.
+        var owed = waiting.alerted() ? null : new Owed(alert(s, waiting, Step.Alert.Why.LAPSED), now);
+        return next.withFollowup(f -> f.withWaiting(null).withApology(true).withOwed(owed != null ? owed : f.owed()));
     }
 
     private Reason handoffTrigger(String text, String payload, Message message) {
@@ -356,20 +413,24 @@ public final class ThreadControl {
      * Tell the user first: once the Inbox owns the thread the bot may no longer send. Where routing is configured
      * the notice carries the pass ({@code thread_control}): one call; otherwise a message, then the pass.
      */
-    private Plan handoff(ThreadState s, Reason why, Routing routing, long at) {
+    private Plan handoff(ThreadState s, Reason why, Routing routing, long now) {
         var availability = rules.availability();
         var notice = catalogue.handoffNotice();
-        if (!availability.isOpen(at)) {
-            var when = availability.hours().describeNextOpening(java.time.Instant.ofEpochMilli(at));
+        if (!availability.isOpen(now)) {
+            var when = availability.hours().describeNextOpening(java.time.Instant.ofEpochMilli(now));
             if (availability.whenClosed() == Availability.WhenClosed.KEEP) {
-                var kept = s.withFollowup(f -> f.withOfferAt(availability.nextOpening(at))).withTransition(
-                        new Transition(at, TransitionKind.HANDOFF_DEFERRED, s.ownerAppId(), rules.inboxAppId(), why,
+                var kept = s.withFollowup(f -> f.withOfferAt(availability.nextOpening(now))).withTransition(
+                        new Transition(now, TransitionKind.HANDOFF_DEFERRED, s.ownerAppId(), rules.inboxAppId(), why,
                                 "closed until " + when, null));
-                return say(kept, at, new Step.Send(BotCatalogue.opening(catalogue.away().closedKeep(), when), false));
+                return say(kept, now, new Step.Send(BotCatalogue.opening(catalogue.away().closedKeep(), when), false));
             }
             notice = BotCatalogue.opening(catalogue.away().closedNotice(), when);
         }
         var context = metadata(s, why);
+        if (!windowOpen(s, now)) {
+            // The request came too late to answer (a redelivery a day on): no notice Graph must refuse, the pass alone.
+            return new Plan(skipped(s, now, notice), List.of(new Step.Pass(rules.inboxAppId(), why, context)), true);
+        }
         var steps = switch (routing) {
             case ROUTING -> List.<Step>of(new Step.SendAndPass(notice, rules.inboxAppId(), why, context));
             case DEFAULT_BEHAVIOUR -> List.<Step>of(new Step.Send(notice, false),
@@ -383,34 +444,43 @@ public final class ThreadControl {
      * Inbox has the thread or is taking it (it takes control by answering). The bot follows, makes no pass Graph would
      * refuse, and says nothing after it.
      */
-    private Plan onEcho(ThreadState state, Message echo, long at) {
-        if (isBot(echo.appId())) {
+    /**
+     * An echo of a message the Page sent. The bot's own are the ones Graph gave it the ids of (Messenger also names
+     * the app; Instagram does not). Any other is a person answering: while another app holds the thread, that app
+     * (the Inbox, usually) answered, which ends the wait; from the Inbox while it did not hold the thread, an agent
+     * answered, so the Inbox has the thread or is taking it (it takes control by answering): the bot follows, makes
+     * no pass Graph would refuse, and says nothing after it.
+     */
+    private Plan onEcho(ThreadState state, Message echo, long at, long now) {
+        if (isBot(echo.appId()) || echo.mid() != null && state.sent().contains(echo.mid())) {
             return Plan.nothing(state); // our own message: already in the transcript when Graph confirmed it
         }
         var s = echo.text() == null ? state : state.withLine(new Line(at, Speaker.AGENT, echo.text()));
-        if (rules.inboxAppId().equals(echo.appId())) {
-            s = answered(s, at);
-            if (rules.inboxAppId().equals(s.ownerAppId()) && !expired(s, at)) {
-                return new Plan(extended(s, at), List.of(), true);
-            }
-            s = s.withFallbacks(0).withOwner(rules.inboxAppId(), at, Reason.AGENT_REPLIED, at + CONTROL_LASTS_MILLIS,
-                    new Transition(at, TransitionKind.FOLLOWED, s.ownerAppId(), rules.inboxAppId(),
-                            Reason.AGENT_REPLIED, null, held(s, at)));
+        var holder = isBot(s.ownerAppId()) || expired(s, now) ? null : s.ownerAppId();
+        var sender = echo.appId() != null ? echo.appId() : holder;
+        if (sender != null && sender.equals(holder)) {
+            return new Plan(extended(answered(s, now), now), List.of(), true);
+        }
+        if (rules.inboxAppId().equals(sender)) {
+            s = answered(s, now);
+            s = s.withFallbacks(0).withOwner(rules.inboxAppId(), now, Reason.AGENT_REPLIED,
+                    now + CONTROL_LASTS_MILLIS, new Transition(now, TransitionKind.FOLLOWED, s.ownerAppId(),
+                            rules.inboxAppId(), Reason.AGENT_REPLIED, null, held(s, now)));
         }
         return new Plan(s, List.of(), true);
     }
 
     /** An agent's first message after a hand-over ends the wait; how long it was is recorded. */
-    private static ThreadState answered(ThreadState s, long at) {
+    private static ThreadState answered(ThreadState s, long now) {
         var waiting = s.followup().waiting();
         if (waiting == null) {
             return s;
         }
-        return s.withFollowup(f -> f.withWaiting(null)).withTransition(new Transition(at, TransitionKind.ANSWERED,
-                s.ownerAppId(), s.ownerAppId(), waiting.reason(), null, Math.max(0, at - waiting.since())));
+        return s.withFollowup(f -> f.withWaiting(null)).withTransition(new Transition(now, TransitionKind.ANSWERED,
+                s.ownerAppId(), s.ownerAppId(), waiting.reason(), null, Math.max(0, now - waiting.since())));
     }
 
-    private Plan onPass(ThreadState state, PassThreadControl p, Channel channel, long at) {
+    private Plan onPass(ThreadState state, PassThreadControl p, Channel channel, long now) {
         var to = p.newOwnerAppId();
         if (to == null) {
             return Plan.nothing(state);
@@ -422,21 +492,21 @@ public final class ThreadControl {
             // The agent clicked Done in the Page Inbox (or another app gave the thread back).
             boolean wasHeld = !isBot(state.ownerAppId());
             var from = p.previousOwnerAppId() != null ? p.previousOwnerAppId() : state.ownerAppId();
-            var s = state.withFallbacks(0).withOwner(to, at, Reason.DONE, 0, new Transition(at,
-                    TransitionKind.RETURNED, from, to, Reason.DONE, null, wasHeld ? held(state, at) : null));
+            var s = state.withFallbacks(0).withOwner(to, now, Reason.DONE, 0, new Transition(now,
+                    TransitionKind.RETURNED, from, to, Reason.DONE, null, wasHeld ? held(state, now) : null));
             // On standby the platform says we do not own the thread after all: follow it, but say nothing.
             if (rules.availability().satisfaction() && wasHeld && channel == Channel.MESSAGING) {
-                return say(s, at, new Step.Send(catalogue.survey().question(), false, true));
+                return say(s, now, new Step.Send(catalogue.survey().question(), false, true));
             }
             if (rules.welcomeBack() && wasHeld && channel == Channel.MESSAGING) {
-                return say(s, at, new Step.Send(catalogue.welcomeBack(), true));
+                return say(s, now, new Step.Send(catalogue.welcomeBack(), true));
             }
             return new Plan(s, List.of(), true);
         }
-        return new Plan(follow(state, p.previousOwnerAppId(), to, Reason.PASSED_BY_OTHER, at), List.of(), true);
+        return new Plan(follow(state, p.previousOwnerAppId(), to, Reason.PASSED_BY_OTHER, now), List.of(), true);
     }
 
-    private Plan onTake(ThreadState state, TakeThreadControl t, long at) {
+    private Plan onTake(ThreadState state, TakeThreadControl t, long now) {
         if (t.newOwnerAppId() == null) {
             return new Plan(state, List.of(new Step.LookupOwner(Reason.TAKE_WITHOUT_OWNER)), false);
         }
@@ -445,10 +515,10 @@ public final class ThreadControl {
             // came back must not hand it over again.
             return Plan.remember(state);
         }
-        return new Plan(follow(state, t.previousOwnerAppId(), t.newOwnerAppId(), Reason.TAKEN, at), List.of(), true);
+        return new Plan(follow(state, t.previousOwnerAppId(), t.newOwnerAppId(), Reason.TAKEN, now), List.of(), true);
     }
 
-    private Plan onRequest(ThreadState state, RequestThreadControl r, Channel channel, long at) {
+    private Plan onRequest(ThreadState state, RequestThreadControl r, Channel channel, long now) {
         var requester = r.requestedOwnerAppId();
         if (requester == null || isBot(requester)) {
             return Plan.nothing(state);
@@ -461,67 +531,72 @@ public final class ThreadControl {
                     metadata(state, Reason.REQUESTED))), true);
         }
         var why = owner ? Reason.POLICY : Reason.NOT_OWNER;
-        return new Plan(state.withTransition(new Transition(at, TransitionKind.REQUEST_DECLINED, state.ownerAppId(),
+        return new Plan(state.withTransition(new Transition(now, TransitionKind.REQUEST_DECLINED, state.ownerAppId(),
                 requester, why, null, null)), List.of(), true);
     }
 
-    private ThreadState follow(ThreadState state, String from, String to, Reason why, long at) {
+    private ThreadState follow(ThreadState state, String from, String to, Reason why, long now) {
         var previous = from != null ? from : state.ownerAppId();
-        return state.withOwner(to, at, why, isBot(to) ? 0 : at + CONTROL_LASTS_MILLIS,
-                new Transition(at, TransitionKind.FOLLOWED, previous, to, why, null, held(state, at)));
+        return state.withOwner(to, now, why, isBot(to) ? 0 : now + CONTROL_LASTS_MILLIS,
+                new Transition(now, TransitionKind.FOLLOWED, previous, to, why, null, held(state, now)));
     }
 
     /**
-     * The state after Graph confirmed {@code step}; {@code answer} is what a {@code thread_owner} step answered
-     * ({@code null} for the other steps).
+     * The state after Graph confirmed {@code step} at {@code now}; {@code answer} is what a {@code thread_owner} step
+     * answered ({@code null} for the other steps).
      */
-    public ThreadState confirmed(ThreadState s, Step step, long at, OwnerAnswer answer) {
+    public ThreadState confirmed(ThreadState s, Step step, long now, OwnerAnswer answer) {
+        return confirmed(s, step, now, answer, null);
+    }
+
+    /** As above; {@code messageId} is the id Graph gave a message the step sent ({@code null}: none, or not said). */
+    public ThreadState confirmed(ThreadState s, Step step, long now, OwnerAnswer answer, String messageId) {
         return switch (step) {
             case Step.Send send -> {
-                var said = s.withLine(new Line(at, Speaker.BOT, send.text()));
+                var said = s.withLine(new Line(now, Speaker.BOT, send.text())).withSent(messageId);
                 yield send.survey() ? said.withFollowup(f -> f.withSurveyed(true)) : said;
             }
-            case Step.SendAndPass handoff -> passed(s.withLine(new Line(at, Speaker.BOT, handoff.text())),
-                    handoff.targetAppId(), handoff.reason(), at);
-            case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), at);
-            case Step.Take take -> takenBack(s, take.reason(), at);
-            case Step.GiveUp giveUp -> takenBack(s, Reason.NOBODY_ANSWERED, at);
-            case Step.Alert alert -> alerted(s, alert, at);
-            case Step.LookupOwner lookup -> resync(s, lookup.why(), at, answer);
+            case Step.SendAndPass handoff -> passed(s.withLine(new Line(now, Speaker.BOT, handoff.text()))
+                    .withSent(messageId), handoff.targetAppId(), handoff.reason(), now);
+            case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), now);
+            case Step.Take take -> takenBack(s, take.reason(), now);
+            case Step.GiveUp giveUp -> takenBack(s, Reason.NOBODY_ANSWERED, now);
+            case Step.Alert alert -> alerted(s, alert, now);
+            case Step.LookupOwner lookup -> resync(s, lookup.why(), now, answer);
         };
     }
 
-    private ThreadState takenBack(ThreadState s, Reason why, long at) {
-        return s.withFallbacks(0).withOwner(rules.botAppId(), at, why, 0, new Transition(at,
-                TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
+    private ThreadState takenBack(ThreadState s, Reason why, long now) {
+        return s.withFallbacks(0).withOwner(rules.botAppId(), now, why, 0, new Transition(now,
+                TransitionKind.TAKEN_BACK, s.ownerAppId(), rules.botAppId(), why, null, held(s, now)));
     }
 
-    private static ThreadState alerted(ThreadState s, Step.Alert alert, long at) {
+    private static ThreadState alerted(ThreadState s, Step.Alert alert, long now) {
         var waiting = s.followup().waiting();
         var why = switch (alert.why()) {
             case UNANSWERED -> alert.reason();
             case TAKE_REFUSED -> Reason.GIVE_UP_REFUSED;
             case LAPSED -> Reason.UNANSWERED;
         };
-        var next = s.withTransition(new Transition(at, TransitionKind.ALERTED, s.ownerAppId(), null, why, null,
-                Math.max(0, at - alert.handedOverAt())));
+        var next = s.withTransition(new Transition(now, TransitionKind.ALERTED, s.ownerAppId(), null, why, null,
+                Math.max(0, now - alert.handedOverAt()))).withFollowup(f -> f.withOwed(null));
         return waiting == null ? next : next.withFollowup(f -> f.withWaiting(waiting.alerted(alert.takeRefused())));
     }
 
     /** What follows a step Graph confirmed, as a plan of its own: the bot's word to the user after it gave up. */
-    public Plan after(ThreadState s, Step step, long at) {
+    public Plan after(ThreadState s, Step step, long now) {
         if (step instanceof Step.GiveUp giveUp) {
-            return say(s, at, new Step.Send(giveUp.text(), true));
+            return say(s, now, new Step.Send(giveUp.text(), true));
         }
         return Plan.nothing(s);
     }
 
-    private ThreadState passed(ThreadState s, String target, Reason why, long at) {
-        var next = s.withOwner(target, at, why, isBot(target) ? 0 : at + CONTROL_LASTS_MILLIS,
-                new Transition(at, TransitionKind.PASSED, s.ownerAppId(), target, why, null, held(s, at)));
+    private ThreadState passed(ThreadState s, String target, Reason why, long now) {
+        var next = s.withOwner(target, now, why, isBot(target) ? 0 : now + CONTROL_LASTS_MILLIS,
+                new Transition(now, TransitionKind.PASSED, s.ownerAppId(), target, why, null, held(s, now)));
         // The user asked for a person: they wait until an agent answers. An app that asked for the thread is there.
         boolean handoff = rules.inboxAppId().equals(target) && why != Reason.REQUESTED;
-        return next.withFollowup(f -> f.withOfferAt(0).withWaiting(handoff ? new Waiting(at, why, false, false)
+        return next.withFollowup(f -> f.withOfferAt(0).withWaiting(handoff ? new Waiting(now, why, false, false)
                 : null));
     }
 
@@ -530,7 +605,7 @@ public final class ThreadControl {
      * thread back (released). An owner Graph does not name is another app; an owner we knew keeps it, with Graph's
      * expiration.
      */
-    public ThreadState resync(ThreadState s, Reason why, long at, OwnerAnswer answer) {
+    public ThreadState resync(ThreadState s, Reason why, long now, OwnerAnswer answer) {
         if (answer == null) {
             return s;
         }
@@ -538,20 +613,41 @@ public final class ThreadControl {
             if (isBot(s.ownerAppId())) {
                 return s;
             }
-            return s.withOwner(rules.botAppId(), at, why, 0, new Transition(at, TransitionKind.RELEASED,
-                    s.ownerAppId(), rules.botAppId(), why, null, held(s, at)));
+            return s.withOwner(rules.botAppId(), now, why, 0, new Transition(now, TransitionKind.RELEASED,
+                    s.ownerAppId(), rules.botAppId(), why, null, held(s, now)));
         }
         var named = answer.appId();
         if (named == null && !isBot(s.ownerAppId())) {
             named = s.ownerAppId(); // not named to us, but somebody else holds it: the app we knew of, as far as we know
         }
         var owner = named == null ? UNNAMED_APP : named;
-        long expires = isBot(owner) ? 0 : answer.expiresAt() > 0 ? answer.expiresAt() : at + CONTROL_LASTS_MILLIS;
+        long expires = isBot(owner) ? 0 : answer.expiresAt() > 0 ? answer.expiresAt() : now + CONTROL_LASTS_MILLIS;
         if (owner.equals(s.ownerAppId())) {
             return expires == s.expiresAt() || isBot(owner) ? s : s.withExpiry(expires);
         }
-        return s.withOwner(owner, at, Reason.RESYNC, expires,
-                new Transition(at, TransitionKind.RESYNC, s.ownerAppId(), owner, why, null, held(s, at)));
+        return s.withOwner(owner, now, Reason.RESYNC, expires,
+                new Transition(now, TransitionKind.RESYNC, s.ownerAppId(), owner, why, null, held(s, now)));
+    }
+
+    /**
+     * {@code step} once more at {@code now}, just before it runs: a message decided earlier (a step an earlier delivery
+     * left) whose messaging window has closed meanwhile is not sent but recorded, and a notice that would carry a pass
+     * leaves the pass alone. {@code null}: run it as it is.
+     */
+    public Plan beforeStep(ThreadState s, Step step, long now) {
+        if (windowOpen(s, now)) {
+            return null;
+        }
+        return switch (step) {
+            case Step.Send send -> new Plan(skipped(s, now, send.text()), List.of(), true);
+            case Step.SendAndPass handoff -> new Plan(skipped(s, now, handoff.text()), List.of(new Step.Pass(
+                    handoff.targetAppId(), handoff.reason(), handoff.metadata())), true);
+            case Step.Pass pass -> null;
+            case Step.Take take -> null;
+            case Step.GiveUp giveUp -> null;
+            case Step.Alert alert -> null;
+            case Step.LookupOwner lookup -> null;
+        };
     }
 
     /**
@@ -576,26 +672,26 @@ public final class ThreadControl {
      * thread after all went through; a notice that could not carry the pass is sent with a separate pass; otherwise the
      * bot keeps the thread and says so.
      */
-    public Plan refused(ThreadState s, Step step, long at, OwnerAnswer answer, Refusal refusal, String error) {
+    public Plan refused(ThreadState s, Step step, long now, OwnerAnswer answer, Refusal refusal, String error) {
         boolean targetOwns = answer != null && !answer.idle() && answer.appId() != null;
         return switch (step) {
             case Step.Pass pass when targetOwns && pass.targetAppId().equals(answer.appId()) ->
-                new Plan(confirmed(s, pass, at, null), List.of(), true);
-            case Step.Pass pass -> passFailed(resync(s, Reason.PASS_REFUSED, at, answer), pass.targetAppId(),
-                    pass.reason(), at, error);
+                new Plan(confirmed(s, pass, now, null), List.of(), true);
+            case Step.Pass pass -> passFailed(resync(s, Reason.PASS_REFUSED, now, answer), pass.targetAppId(),
+                    pass.reason(), now, error);
             case Step.SendAndPass handoff when targetOwns && handoff.targetAppId().equals(answer.appId()) ->
-                new Plan(confirmed(s, handoff, at, null), List.of(), true);
+                new Plan(confirmed(s, handoff, now, null), List.of(), true);
             case Step.SendAndPass handoff when refusal == Refusal.NOT_OWNER
                     || refusal == Refusal.ANOTHER_APP_CONTROLS ->
-                passFailed(resync(s, Reason.PASS_REFUSED, at, answer), handoff.targetAppId(), handoff.reason(), at,
+                passFailed(resync(s, Reason.PASS_REFUSED, now, answer), handoff.targetAppId(), handoff.reason(), now,
                         error);
-            case Step.SendAndPass handoff -> separately(resync(s, Reason.PASS_REFUSED, at, answer), handoff, at, error);
-            case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, at, answer).withTransition(new Transition(
-                    at, TransitionKind.TAKE_FAILED, s.ownerAppId(), rules.botAppId(), refusal == Refusal.TAKE_NOT_SUPPORTED
+            case Step.SendAndPass handoff -> separately(resync(s, Reason.PASS_REFUSED, now, answer), handoff, now, error);
+            case Step.Take take -> new Plan(resync(s, Reason.TAKE_REFUSED, now, answer).withTransition(new Transition(
+                    now, TransitionKind.TAKE_FAILED, s.ownerAppId(), rules.botAppId(), refusal == Refusal.TAKE_NOT_SUPPORTED
                             ? Reason.TAKE_NOT_SUPPORTED : take.reason(), error, null)), List.of(), true);
-            case Step.GiveUp giveUp -> giveUpRefused(resync(s, Reason.TAKE_REFUSED, at, answer), at);
+            case Step.GiveUp giveUp -> giveUpRefused(resync(s, Reason.TAKE_REFUSED, now, answer), now);
             case Step.Alert alert -> Plan.nothing(s);
-            case Step.Send send when refusal == Refusal.OUTSIDE_WINDOW -> new Plan(skipped(s, at, send.text()),
+            case Step.Send send when refusal == Refusal.OUTSIDE_WINDOW -> new Plan(skipped(s, now, send.text()),
                     List.of(), true);
             case Step.Send send -> Plan.nothing(s);
             case Step.LookupOwner lookup -> Plan.nothing(s);
@@ -607,53 +703,53 @@ public final class ThreadControl {
      * then the pass, each on its own, the pass with the agent's context; unless the thread turned out to be another
      * app's, where the bot may say nothing.
      */
-    private Plan separately(ThreadState s, Step.SendAndPass handoff, long at, String error) {
+    private Plan separately(ThreadState s, Step.SendAndPass handoff, long now, String error) {
         if (!isBot(s.ownerAppId())) {
-            return passFailed(s, handoff.targetAppId(), handoff.reason(), at, error);
+            return passFailed(s, handoff.targetAppId(), handoff.reason(), now, error);
         }
         return new Plan(s, List.of(new Step.Send(handoff.text(), false),
                 new Step.Pass(handoff.targetAppId(), handoff.reason(), handoff.metadata())), true);
     }
 
     /** A pass Graph refused: the bot keeps the thread and says so to the user. */
-    private Plan passFailed(ThreadState s, String target, Reason why, long at, String error) {
-        var next = s.withTransition(new Transition(at, TransitionKind.PASS_FAILED, s.ownerAppId(), target, why, error,
+    private Plan passFailed(ThreadState s, String target, Reason why, long now, String error) {
+        var next = s.withTransition(new Transition(now, TransitionKind.PASS_FAILED, s.ownerAppId(), target, why, error,
                 null));
         if (isBot(s.ownerAppId()) && why != Reason.REQUESTED) {
-            return say(next, at, new Step.Send(catalogue.handoffFailed(), true));
+            return say(next, now, new Step.Send(catalogue.handoffFailed(), true));
         }
         return new Plan(next, List.of(), true);
     }
 
     /**
-     * A message, if the user's messaging window is open at {@code at}: within 24 h of their last message. Outside it
+     * A message, if the user's messaging window is open at {@code now}: within 24 h of their last message. Outside it
      * Graph would refuse (and a retry would only burn the delivery's budget): not attempted, recorded.
      */
-    private Plan say(ThreadState s, long at, Step.Send send) {
-        if (!windowOpen(s, at)) {
-            return new Plan(skipped(s, at, send.text()), List.of(), true);
+    private Plan say(ThreadState s, long now, Step.Send send) {
+        if (!windowOpen(s, now)) {
+            return new Plan(skipped(s, now, send.text()), List.of(), true);
         }
         return new Plan(s, List.of(send), true);
     }
 
-    private static ThreadState skipped(ThreadState s, long at, String text) {
-        return s.withTransition(new Transition(at, TransitionKind.MESSAGE_SKIPPED, s.ownerAppId(), null,
+    private static ThreadState skipped(ThreadState s, long now, String text) {
+        return s.withTransition(new Transition(now, TransitionKind.MESSAGE_SKIPPED, s.ownerAppId(), null,
                 Reason.OUTSIDE_WINDOW, text, null));
     }
 
-    /** Whether the bot may still message the user at {@code at}. */
-    public static boolean windowOpen(ThreadState s, long at) {
-        return s.userAt() > 0 && at - s.userAt() < WINDOW_MILLIS;
+    /** Whether the bot may still message the user at {@code now}. */
+    public static boolean windowOpen(ThreadState s, long now) {
+        return s.userAt() > 0 && now - s.userAt() < WINDOW_MILLIS;
     }
 
-    /** Whether another app's control of the thread lapsed by {@code at}: the thread is idle. */
-    public boolean expired(ThreadState s, long at) {
-        return !isBot(s.ownerAppId()) && s.expiresAt() > 0 && at >= s.expiresAt();
+    /** Whether another app's control of the thread lapsed by {@code now}: the thread is idle. */
+    public boolean expired(ThreadState s, long now) {
+        return !isBot(s.ownerAppId()) && s.expiresAt() > 0 && now >= s.expiresAt();
     }
 
     /** Activity while another app holds the thread keeps its control alive for another 24 h. */
-    private static ThreadState extended(ThreadState s, long at) {
-        long expires = at + CONTROL_LASTS_MILLIS;
+    private static ThreadState extended(ThreadState s, long now) {
+        long expires = now + CONTROL_LASTS_MILLIS;
         return expires > s.expiresAt() ? s.withExpiry(expires) : s;
     }
 
@@ -688,8 +784,8 @@ public final class ThreadControl {
         return rules.botAppId().equals(appId);
     }
 
-    private static Long held(ThreadState s, long at) {
-        return s.since() > 0 && at >= s.since() ? at - s.since() : null;
+    private static Long held(ThreadState s, long now) {
+        return s.since() > 0 && now >= s.since() ? now - s.since() : null;
     }
 
     private static String describe(Message message) {

@@ -12,20 +12,32 @@ import java.util.List;
  * @param expiresAt when another app's control lapses for lack of activity (epoch ms; 0: not known, or the bot's)
  * @param userAt when the user last wrote (epoch ms; 0: never, as far as we know)
  * @param followup what the bot still owes the thread: an unanswered hand-over, an offer, an apology, a question
+ * @param sent the ids Graph gave the bot's latest messages, oldest first: an echo of one of them is the bot's own
+ *        (Instagram's echoes do not name the app that sent them)
  */
 public record ThreadState(String pageId, String userId, String ownerAppId, long since, Reason reason, long expiresAt,
-        int fallbacks, long userAt, List<Line> transcript, List<Transition> history, Followup followup) {
+        int fallbacks, long userAt, List<Line> transcript, List<Transition> history, Followup followup,
+        List<String> sent) {
 
     /** Lines and transitions kept per thread: enough for an agent's context and an operator's look, in one item. */
     public static final int MAX_TRANSCRIPT = 12;
     public static final int MAX_HISTORY = 20;
     public static final int MAX_LINE_CHARS = 300;
     public static final int MAX_DETAIL_CHARS = 120;
+    /** Message ids of the bot's kept: more than its answers to one event, as long as their echoes may take. */
+    public static final int MAX_SENT = 16;
 
     public ThreadState {
         transcript = List.copyOf(transcript);
         history = List.copyOf(history);
         followup = followup == null ? Followup.NONE : followup;
+        sent = sent == null ? List.of() : List.copyOf(sent);
+    }
+
+    public ThreadState(String pageId, String userId, String ownerAppId, long since, Reason reason, long expiresAt,
+            int fallbacks, long userAt, List<Line> transcript, List<Transition> history, Followup followup) {
+        this(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript, history, followup,
+                List.of());
     }
 
     /** A thread that owes nothing beyond its owner. */
@@ -43,22 +55,22 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
     /** Control changes hands ({@code expiresAt}: when the new owner's control lapses, 0 for the bot). */
     public ThreadState withOwner(String appId, long at, Reason why, long expiresAt, Transition transition) {
         return new ThreadState(pageId, userId, appId, at, why, expiresAt, fallbacks, userAt, transcript,
-                prepend(transition), followup);
+                prepend(transition), followup, sent);
     }
 
     public ThreadState withTransition(Transition transition) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
-                prepend(transition), followup);
+                prepend(transition), followup, sent);
     }
 
     public ThreadState withExpiry(long expiresAt) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
-                history, followup);
+                history, followup, sent);
     }
 
     public ThreadState withFallbacks(int count) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, count, userAt, transcript,
-                history, followup);
+                history, followup, sent);
     }
 
     /** A line of the transcript; a line of the user's also moves their messaging window. */
@@ -69,13 +81,13 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
         t.add(line);
         long user = line.who() == Speaker.USER ? Math.max(userAt, line.at()) : userAt;
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, user, t, history,
-                followup);
+                followup, sent);
     }
 
     /** The user wrote at {@code at} (something with no text: a sticker, a reaction), which opens their window too. */
     public ThreadState withUserAt(long at) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, Math.max(userAt, at),
-                transcript, history, followup);
+                transcript, history, followup, sent);
     }
 
     /** The state's follow-up, changed by {@code change}. */
@@ -85,7 +97,19 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
 
     public ThreadState withFollowup(Followup f) {
         return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
-                history, f);
+                history, f, sent);
+    }
+
+    /** Graph gave one of the bot's messages this id ({@code null}: it did not say): its echo will be the bot's. */
+    public ThreadState withSent(String messageId) {
+        if (messageId == null || sent.contains(messageId)) {
+            return this;
+        }
+        var ids = new ArrayList<String>(MAX_SENT);
+        ids.addAll(sent.subList(Math.max(0, sent.size() - (MAX_SENT - 1)), sent.size()));
+        ids.add(messageId);
+        return new ThreadState(pageId, userId, ownerAppId, since, reason, expiresAt, fallbacks, userAt, transcript,
+                history, followup, ids);
     }
 
     private List<Transition> prepend(Transition transition) {
@@ -122,34 +146,47 @@ public record ThreadState(String pageId, String userId, String ownerAppId, long 
      * @param surveyed the satisfaction question was asked and is not answered yet
      * @param dueAt when the sweep should act next (epoch ms; 0: never); kept by {@code ThreadControl.scheduled}
      * @param queue the operator queue the thread is in; kept by {@code ThreadControl.scheduled}
+     * @param owed an alert the team is owed that SNS has not confirmed yet ({@code null}: none); due until it is
      */
     public record Followup(Waiting waiting, long offerAt, boolean apology, boolean surveyed, long dueAt,
-            Queue queue) {
-        public static final Followup NONE = new Followup(null, 0, false, false, 0, Queue.BOT);
+            Queue queue, Owed owed) {
+        public static final Followup NONE = new Followup(null, 0, false, false, 0, Queue.BOT, null);
 
         public Followup {
             queue = queue == null ? Queue.BOT : queue;
         }
 
+        public Followup(Waiting waiting, long offerAt, boolean apology, boolean surveyed, long dueAt, Queue queue) {
+            this(waiting, offerAt, apology, surveyed, dueAt, queue, null);
+        }
+
         public Followup withWaiting(Waiting w) {
-            return new Followup(w, offerAt, apology, surveyed, dueAt, queue);
+            return new Followup(w, offerAt, apology, surveyed, dueAt, queue, owed);
         }
 
         public Followup withOfferAt(long at) {
-            return new Followup(waiting, at, apology, surveyed, dueAt, queue);
+            return new Followup(waiting, at, apology, surveyed, dueAt, queue, owed);
         }
 
         public Followup withApology(boolean owed) {
-            return new Followup(waiting, offerAt, owed, surveyed, dueAt, queue);
+            return new Followup(waiting, offerAt, owed, surveyed, dueAt, queue, this.owed);
         }
 
         public Followup withSurveyed(boolean asked) {
-            return new Followup(waiting, offerAt, apology, asked, dueAt, queue);
+            return new Followup(waiting, offerAt, apology, asked, dueAt, queue, owed);
+        }
+
+        public Followup withOwed(Owed o) {
+            return new Followup(waiting, offerAt, apology, surveyed, dueAt, queue, o);
         }
 
         public Followup scheduled(long due, Queue q) {
-            return new Followup(waiting, offerAt, apology, surveyed, due, q);
+            return new Followup(waiting, offerAt, apology, surveyed, due, q, owed);
         }
+    }
+
+    /** An alert decided at {@code since} (epoch ms) that SNS has not taken yet: the sweep sends it again until it does. */
+    public record Owed(Step.Alert alert, long since) {
     }
 
     /**

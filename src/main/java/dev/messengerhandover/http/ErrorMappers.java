@@ -8,10 +8,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.messengerhandover.store.StorageException;
 import dev.messengerhandover.thread.ThreadBusyException;
+import dev.messengerhandover.thread.WorkLeftException;
 
 /**
- * Failures that escape a resource. Our storage failing is a 500 and a thread busy past the budget a 503, so that
- * Messenger redelivers (every event is safe to apply again); anything unexpected is a 500 with a short message, the
+ * Failures that escape a resource. Our storage failing is a 500, a thread busy past the budget and work the budget
+ * did not cover a 503, so that Messenger redelivers (every event is safe to apply again); anything unexpected is a 500 with a short message, the
  * details only in the log.
  */
 public class ErrorMappers {
@@ -30,6 +31,16 @@ public class ErrorMappers {
         LOG.warnf("thread busy, asking for redelivery: %s", e.getMessage());
         return ApiError.of(503, "thread busy, retry later");
     }
+
+    /** Not a failure either: the time ran out with steps left, which are stored; the redelivery finishes them. */
+    @ServerExceptionMapper
+    public Response unfinished(WorkLeftException e) {
+        LOG.warnf("work left, asking for redelivery: %s", e.getMessage());
+        return ApiError.of(503, UNFINISHED);
+    }
+
+    /** What a delivery whose time ran out with work left is answered. */
+    public static final String UNFINISHED = "unfinished in time, retry later";
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {

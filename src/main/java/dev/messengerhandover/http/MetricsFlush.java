@@ -36,7 +36,8 @@ public class MetricsFlush implements ContainerResponseFilter {
             return entity instanceof String s && s.contains("\"ignored\"") ? "ignored" : "ok";
         }
         if (status == 503) {
-            return "busy";
+            var entity = response.getEntity();
+            return entity instanceof String s && s.contains(ErrorMappers.UNFINISHED) ? "unfinished" : "busy";
         }
         return status >= 500 ? "storage_error" : "rejected";
     }

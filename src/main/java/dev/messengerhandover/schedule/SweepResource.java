@@ -12,7 +12,9 @@ import org.jboss.logging.Logger;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
+import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.http.ApiError;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.thread.Sweep;
 
 /**
@@ -27,10 +29,17 @@ public class SweepResource {
 
     private final Sweep sweep;
     private final APIGatewayV2HTTPEvent event;
+    private final com.amazonaws.services.lambda.runtime.Context lambda;
+    private final Clock clock;
+    private final HandoverConfig config;
 
-    public SweepResource(Sweep sweep, APIGatewayV2HTTPEvent event) {
+    public SweepResource(Sweep sweep, APIGatewayV2HTTPEvent event, com.amazonaws.services.lambda.runtime.Context lambda,
+            Clock clock, HandoverConfig config) {
         this.sweep = sweep;
         this.event = event;
+        this.lambda = lambda;
+        this.clock = clock;
+        this.config = config;
     }
 
     @POST
@@ -39,7 +48,8 @@ public class SweepResource {
         if (!fromTheSchedule()) {
             return ApiError.of(404, "not found");
         }
-        var r = sweep.run(Clock.systemUTC().millis());
+        var r = sweep.run(clock.millis(), Deadline.forInvocation(config.deliveryBudget(), lambda == null ? 0
+                : lambda.getRemainingTimeInMillis()));
         return Response.ok("{\"visited\":" + r.visited() + ",\"alerted\":" + r.alerted() + ",\"gaveUp\":" + r.gaveUp()
                 + ",\"lapsed\":" + r.lapsed() + ",\"offered\":" + r.offered() + ",\"left\":" + r.left() + "}").build();
     }

@@ -9,7 +9,9 @@ import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Speaker;
 import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.handover.ThreadState.Followup;
+import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadState.Line;
+import dev.messengerhandover.handover.ThreadState.Owed;
 import dev.messengerhandover.handover.ThreadState.Queue;
 import dev.messengerhandover.handover.ThreadState.Transition;
 import dev.messengerhandover.handover.ThreadState.Waiting;
@@ -18,8 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The thread item's layout, both ways, with no I/O: {@code pk = THREAD#<pageId>#<userId>}, {@code sk = STATE}, the
- * state's fields, the keys of recent events, the optimistic-lock version, and the claim of an event whose Graph calls
- * are under way. Enums are stored by their wire names; reasons that older versions stored as free text still read.
+ * state's fields, the keys of recent events, the optimistic-lock version, the claim of an event whose Graph calls
+ * are under way, and the steps an event left undone. Enums are stored by their wire names; reasons that older versions stored as free text still read.
  */
 public final class ThreadItems {
 
@@ -44,6 +46,12 @@ public final class ThreadItems {
     public static final String QUEUE_INDEX = "queue";
     public static final String QUEUE = "queue";
     public static final String QUEUE_SINCE = "queueSince";
+    /** Ids of the bot's latest messages: their echoes are its own. */
+    static final String SENT = "sent";
+    /** Steps an event left undone when its delivery's time ran out (with its key in {@link #CLAIM_KEY}). */
+    static final String PENDING = "pending";
+    /** An alert the team is owed that SNS has not taken yet. */
+    static final String OWED_ALERT = "owedAlert";
 
     private ThreadItems() {
     }
@@ -62,11 +70,22 @@ public final class ThreadItems {
     }
 
     /**
-     * The full item for {@code s} at {@code version}, of the account {@code accountId} (which keys the due index);
-     * {@code nowMillis} stamps it, {@code expiresAt} is the TTL.
+     * The full item for {@code s} at {@code version}; {@code nowMillis} stamps it, {@code expiresAt} is the TTL. The
+     * indexes are keyed by the thread's own account id (the delivery entry's: a Page's or an Instagram account's).
      */
-    public static Map<String, AttributeValue> encode(ThreadState s, String accountId, long version,
-            List<String> processed, long nowMillis, long expiresAtSeconds) {
+    public static Map<String, AttributeValue> encode(ThreadState s, long version, List<String> processed,
+            long nowMillis, long expiresAtSeconds) {
+        return encode(s, version, processed, nowMillis, expiresAtSeconds, null, List.of());
+    }
+
+    /**
+     * As above, with the steps the event {@code pendingKey} left undone: kept with its key (as the claim's, with no
+     * time: nobody is at work on them), and due for the sweep from now, so that they are finished even if no
+     * delivery of the thread comes.
+     */
+    public static Map<String, AttributeValue> encode(ThreadState s, long version, List<String> processed,
+            long nowMillis, long expiresAtSeconds, String pendingKey, List<Step> pending) {
+        var accountId = s.pageId();
         var item = new HashMap<String, AttributeValue>(key(s.pageId(), s.userId()));
         item.put("kind", str("thread"));
         item.put("pageId", str(s.pageId()));
@@ -84,7 +103,17 @@ public final class ThreadItems {
         item.put("transcript", AttributeValue.fromL(s.transcript().stream().map(ThreadItems::line).toList()));
         item.put("history", AttributeValue.fromL(s.history().stream().map(ThreadItems::transition).toList()));
         item.put("processed", AttributeValue.fromL(processed.stream().map(ThreadItems::str).toList()));
+        if (!s.sent().isEmpty()) {
+            item.put(SENT, AttributeValue.fromL(s.sent().stream().map(ThreadItems::str).toList()));
+        }
         followup(item, s, accountId);
+        if (pendingKey != null && !pending.isEmpty()) {
+            item.put(CLAIM_KEY, str(pendingKey));
+            item.put(PENDING, AttributeValue.fromL(pending.stream().map(StepCodec::encode).toList()));
+            long due = s.followup().dueAt();
+            item.put(DUE_ACCOUNT, str(accountId));
+            item.put(DUE_AT, n(due > 0 ? Math.min(due, nowMillis) : nowMillis));
+        }
         item.put(VERSION, n(version));
         item.put("updatedAt", n(nowMillis));
         item.put(TTL_ATTRIBUTE, n(expiresAtSeconds));
@@ -108,10 +137,14 @@ public final class ThreadItems {
         // Items written before the messaging window was stored: the user's latest line tells it.
         long userAt = item.containsKey(USER_AT) ? num(item, USER_AT)
                 : transcript.stream().filter(l -> l.who() == Speaker.USER).mapToLong(Line::at).max().orElse(0);
+        var sent = list(item, SENT).stream().map(AttributeValue::s).toList();
         var state = new ThreadState(pageId, userId, owner, num(item, "since"), Reason.fromWire(string(item, "reason")),
                 num(item, CONTROL_EXPIRES_AT), (int) num(item, "fallbacks"), userAt, transcript, history,
-                followup(item));
-        return new StoredThread(state, num(item, VERSION), processed, string(item, CLAIM_KEY), num(item, CLAIM_UNTIL));
+                followup(item), sent);
+        var pending = list(item, PENDING).stream().map(v -> StepCodec.decode(v.m())).flatMap(java.util.Optional::stream)
+                .toList();
+        return new StoredThread(state, num(item, VERSION), processed, string(item, CLAIM_KEY), num(item, CLAIM_UNTIL),
+                pending);
     }
 
     /** The follow-up's fields, and the keys of the indexes the thread belongs in. */
@@ -133,6 +166,11 @@ public final class ThreadItems {
         if (f.surveyed()) {
             item.put("surveyed", AttributeValue.fromBool(true));
         }
+        if (f.owed() != null) {
+            var owed = new HashMap<>(StepCodec.encode(f.owed().alert()).m());
+            owed.put("since", n(f.owed().since()));
+            item.put(OWED_ALERT, AttributeValue.fromM(owed));
+        }
         if (f.dueAt() > 0) {
             item.put(DUE_ACCOUNT, str(accountId));
             item.put(DUE_AT, n(f.dueAt()));
@@ -147,8 +185,12 @@ public final class ThreadItems {
         var queue = string(item, QUEUE);
         var q = queue == null ? Queue.BOT
                 : Queue.fromWire(queue.substring(queue.lastIndexOf('#') + 1)).orElse(Queue.BOT);
+        var owedItem = item.get(OWED_ALERT);
+        var owed = owedItem == null || !owedItem.hasM() ? null : StepCodec.decode(owedItem.m())
+                .filter(Step.Alert.class::isInstance).map(a -> new Owed((Step.Alert) a, num(owedItem.m(), "since")))
+                .orElse(null);
         return new Followup(waiting, num(item, "offerAt"), bool(item, "apology"), bool(item, "surveyed"),
-                num(item, DUE_AT), q);
+                num(item, DUE_AT), q, owed);
     }
 
     /** The queue index's partition: an account's threads in one queue (the account as configured: see Account). */

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadState;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -46,8 +47,8 @@ public class ThreadStore {
     private final Clock clock;
 
     @Inject
-    public ThreadStore(DynamoDbClient dynamo, HandoverConfig config) {
-        this(dynamo, config.table(), config.threadTtl().toSeconds(), Clock.systemUTC());
+    public ThreadStore(DynamoDbClient dynamo, HandoverConfig config, Clock clock) {
+        this(dynamo, config.table(), config.threadTtl().toSeconds(), clock);
     }
 
     ThreadStore(DynamoDbClient dynamo, String table, long ttlSeconds, Clock clock) {
@@ -112,7 +113,7 @@ public class ThreadStore {
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("claiming thread failed", e);
         }
-        return new StoredThread(s, thread.version() + 1, thread.processed(), eventKey, untilMillis);
+        return new StoredThread(s, thread.version() + 1, thread.processed(), eventKey, untilMillis, thread.pending());
     }
 
     /**
@@ -128,12 +129,24 @@ public class ThreadStore {
     }
 
     /**
-     * Writes {@code state} as the thread's new state (of the account {@code accountId}), remembers {@code eventKey} as
-     * applied and drops any claim; fails with {@link ConflictException} when the item is no longer at
-     * {@code thread}'s version.
+     * Writes {@code state} as the thread's new state, remembers {@code eventKey} as applied and drops any claim; fails
+     * with {@link ConflictException} when the item is no longer at {@code thread}'s version.
      */
-    public StoredThread save(StoredThread thread, ThreadState state, String accountId, String eventKey)
+    public StoredThread save(StoredThread thread, ThreadState state, String eventKey) throws ConflictException {
+        return write(thread, state, eventKey, null, List.of());
+    }
+
+    /**
+     * Writes what the event {@code key} got done ({@code state}) and the steps it left undone, kept with its key for
+     * whoever visits the thread next (the redelivery, the next delivery, the sweep); the event is not applied yet.
+     */
+    public StoredThread savePending(StoredThread thread, ThreadState state, String key, List<Step> left)
             throws ConflictException {
+        return write(thread, state, null, key, left);
+    }
+
+    private StoredThread write(StoredThread thread, ThreadState state, String eventKey, String pendingKey,
+            List<Step> pending) throws ConflictException {
         var processed = new ArrayList<String>(thread.processed().size() + 1);
         if (eventKey != null && !thread.hasProcessed(eventKey)) {
             processed.add(eventKey);
@@ -141,7 +154,7 @@ public class ThreadStore {
         processed.addAll(thread.processed().subList(0,
                 Math.min(thread.processed().size(), StoredThread.PROCESSED_KEPT - processed.size())));
         long next = thread.version() + 1;
-        var item = ThreadItems.encode(state, accountId, next, processed, clock.millis(), expiresAt());
+        var item = ThreadItems.encode(state, next, processed, clock.millis(), expiresAt(), pendingKey, pending);
         try {
             dynamo.putItem(r -> {
                 r.tableName(table).item(item);
@@ -157,7 +170,8 @@ public class ThreadStore {
         } catch (SdkException | UncheckedIOException e) {
             throw new StorageException("writing thread failed", e);
         }
-        return new StoredThread(state, next, processed, null, 0);
+        return pending.isEmpty() ? new StoredThread(state, next, processed, null, 0)
+                : new StoredThread(state, next, processed, pendingKey, 0, pending);
     }
 
     /** A thread found in an index: its entry id and user. */

@@ -3,7 +3,7 @@ package dev.messengerhandover.thread;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.handover.Execution;
 import dev.messengerhandover.store.StoredThread;
 
 /**
@@ -15,7 +15,7 @@ final class ConfirmedResults {
 
     private static final int KEPT = 1000;
 
-    private record Held(long version, ThreadState state) {
+    private record Held(long version, Execution.Outcome outcome) {
     }
 
     private final Map<String, Held> held = new LinkedHashMap<>(16, 0.75f, false) {
@@ -25,14 +25,14 @@ final class ConfirmedResults {
         }
     };
 
-    synchronized void put(StoredThread claimed, ThreadState state, String key) {
-        held.put(id(claimed, key), new Held(claimed.version(), state));
+    synchronized void put(StoredThread claimed, Execution.Outcome outcome, String key) {
+        held.put(id(claimed, key), new Held(claimed.version(), outcome));
     }
 
     /** The result for this claim, if it is the one still in the table; removed either way. */
-    synchronized ThreadState take(StoredThread current, String key) {
+    synchronized Execution.Outcome take(StoredThread current, String key) {
         var h = held.remove(id(current, key));
-        return h != null && h.version() == current.version() ? h.state() : null;
+        return h != null && h.version() == current.version() ? h.outcome() : null;
     }
 
     private static String id(StoredThread thread, String key) {

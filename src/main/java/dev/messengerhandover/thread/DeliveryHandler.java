@@ -39,6 +39,7 @@ public class DeliveryHandler {
     private final Accounts accounts;
     private final HandoverConfig config;
     private volatile ExecutorService pool;
+    private final java.util.Set<String> loggedWithoutUser = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeliveryHandler(ThreadService threads, Accounts accounts, HandoverConfig config) {
         this.threads = threads;
@@ -47,19 +48,16 @@ public class DeliveryHandler {
     }
 
     /**
-     * Returns the number of events applied to threads; throws {@link StorageException} or {@link ThreadBusyException}
-     * if any thread failed, after every thread finished.
+     * Handles every event before {@code deadline} (the delivery's budget). Returns the number of events applied to
+     * threads; throws {@link StorageException}, {@link ThreadBusyException} or {@link WorkLeftException} if any
+     * thread failed or was left unfinished, after every thread finished.
      */
-    public int handle(Delivery delivery) {
-        var deadline = Deadline.in(config.deliveryBudget());
+    public int handle(Delivery delivery, Deadline deadline) {
         var perThread = new LinkedHashMap<ThreadKey, List<WebhookEvent>>();
         for (var event : delivery.events()) {
             var userId = event.userId();
             if (!ThreadControl.concernsThread(event) || userId == null) {
-                if (event instanceof WebhookEvent.Unknown unknown) {
-                    LOG.infof("ignoring unknown event kind on %s: fields %s", event.envelope().channel(),
-                            unknown.fields());
-                }
+                ignored(delivery, event);
                 continue;
             }
             var account = accounts.forEntry(delivery.object(), event.envelope().pageId());
@@ -77,6 +75,23 @@ public class DeliveryHandler {
             runConcurrently(perThread, deadline);
         }
         return perThread.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** An event that concerns no thread we can answer: said in the log (once per kind where it is routine). */
+    private void ignored(Delivery delivery, WebhookEvent event) {
+        var where = delivery.object() + " " + event.envelope().pageId();
+        switch (event) {
+            case WebhookEvent.PolicyEnforcement p -> LOG.warnf("Meta's policy enforcement for %s: %s (%s)", where,
+                    p.action(), p.reason());
+            case WebhookEvent.Unknown u -> LOG.infof("ignoring an event on %s of %s: %s", event.envelope().channel(),
+                    where, u.fields());
+            default -> {
+                if (ThreadControl.concernsThread(event) && loggedWithoutUser.add(event.kind())) {
+                    LOG.infof("ignoring %s events without a user id (sender.id), as Meta sends plugin opt-ins and"
+                            + " guests' messages: this is said once per kind", event.kind());
+                }
+            }
+        }
     }
 
     private void runConcurrently(LinkedHashMap<ThreadKey, List<WebhookEvent>> perThread, Deadline deadline) {

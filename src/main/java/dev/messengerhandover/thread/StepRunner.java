@@ -1,5 +1,6 @@
 package dev.messengerhandover.thread;
 
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,20 +14,20 @@ import dev.messengerhandover.graph.GraphClient;
 import dev.messengerhandover.graph.GraphException;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
 import dev.messengerhandover.graph.GraphModels.ThreadOwner;
+import dev.messengerhandover.handover.Execution;
+import dev.messengerhandover.handover.Execution.Result;
 import dev.messengerhandover.handover.OwnerAnswer;
 import dev.messengerhandover.handover.Plan;
 import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Refusal;
 import dev.messengerhandover.handover.Rules;
 import dev.messengerhandover.handover.Step;
-import dev.messengerhandover.handover.ThreadControl;
 import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.retry.Deadline;
 
 /**
- * Runs a plan's steps against Graph, in order, and folds what Graph confirmed into the state. A call Graph refuses
- * after its retries is handed back to the rules ({@link ThreadControl#refused}), with {@code thread_owner}'s answer
- * where the thread may have moved, and their plan for it runs the same way.
+ * Runs a plan's steps against Graph and SNS ({@link Execution} folds the answers into the state), inside the time
+ * the deadline leaves: what the time does not cover is handed back undone.
  */
 @ApplicationScoped
 public class StepRunner {
@@ -36,111 +37,142 @@ public class StepRunner {
     private final GraphClient graph;
     private final Accounts accounts;
     private final Alerts alerts;
+    private final Clock clock;
 
-    public StepRunner(GraphClient graph, Accounts accounts, Alerts alerts) {
+    public StepRunner(GraphClient graph, Accounts accounts, Alerts alerts, Clock clock) {
         this.graph = graph;
         this.accounts = accounts;
         this.alerts = alerts;
+        this.clock = clock;
     }
 
     /**
-     * The state once every step of {@code plan} ran for {@code account}, with what Graph confirmed of each, as it is
-     * to be stored ({@link ThreadControl#scheduled}: when the sweep looks at it next, its queue).
+     * Every step of {@code plan} for {@code account} that the time before {@code deadline} covers, with what Graph
+     * confirmed of each; the state as it is to be stored ({@code ThreadControl.scheduled}: when the sweep looks at it
+     * next, its queue), and the steps left.
      */
-    public ThreadState run(Account account, Plan plan, String userId, long at, Deadline deadline) {
-        return account.control().scheduled(runSteps(account, plan, userId, at, deadline));
+    public Execution.Outcome run(Account account, Plan plan, String userId, Deadline deadline) {
+        return Execution.run(account.control(), plan.state(), plan.steps(), new Graph(account, userId, deadline));
     }
 
-    private ThreadState runSteps(Account account, Plan plan, String userId, long at, Deadline deadline) {
-        var state = plan.state();
-        for (var step : plan.steps()) {
-            state = runStep(account, state, step, userId, at, deadline);
+    /** {@code thread_owner}'s answer now, or {@code null} when Graph does not answer in the time left. */
+    public OwnerAnswer ownerNow(Account account, String userId, Deadline deadline) {
+        return new Graph(account, userId, deadline).ownerNow();
+    }
+
+    /** The world of one thread's steps: its account (renewed when a rotated token was read again), its user, its time. */
+    private final class Graph implements Execution.World {
+        private Account account;
+        private final String userId;
+        private final Deadline deadline;
+
+        Graph(Account account, String userId, Deadline deadline) {
+            this.account = account;
+            this.userId = userId;
+            this.deadline = deadline;
         }
-        return state;
-    }
 
-    private ThreadState runStep(Account account, ThreadState state, Step step, String userId, long at,
-            Deadline deadline) {
-        var control = account.control();
-        var page = account.access();
-        try {
-            return switch (step) {
-                case Step.Send send -> send(account, state, send, userId, at, deadline);
-                case Step.SendAndPass handoff -> {
-                    graph.sendAndPass(page, userId, handoff.text(), handoff.targetAppId(), deadline);
-                    yield control.confirmed(state, handoff, at, null);
+        @Override
+        public boolean hasTimeFor(Step step) {
+            long needs = step instanceof Step.Alert ? Alerts.CALL_MILLIS : GraphClient.MIN_CALL_MILLIS;
+            if (deadline.covers(needs)) {
+                return true;
+            }
+            LOG.infof("thread %s: %s left for the redelivery (%d ms left)", userId, step.call(),
+                    deadline.remainingMillis());
+            return false;
+        }
+
+        @Override
+        public long now() {
+            return clock.millis();
+        }
+
+        @Override
+        public Result run(ThreadState state, Step step) {
+            if (step instanceof Step.Alert alert) {
+                return alert(state, alert);
+            }
+            try {
+                return call(step);
+            } catch (GraphClient.OutOfTime e) {
+                LOG.warnf("thread %s: %s not finished: %s", userId, step.call(), e.getMessage());
+                return new Result.OutOfTime();
+            } catch (GraphException e) {
+                var renewed = accounts.graphFailed(account, e.summary(),
+                        e.kind() == GraphException.Kind.INVALID_TOKEN);
+                if (renewed.isPresent()) {
+                    // The Page's token was rotated, and the Pages secret has the new one: the same call, once more.
+                    account = renewed.get();
+                    return run(state, step);
                 }
+                var refusal = refusal(e);
+                LOG.warnf("thread %s: graph refused %s (%s): %s", userId, step.call(), refusal, e.summary());
+                return new Result.Refused(refusal, e.summary());
+            }
+        }
+
+        private Result call(Step step) {
+            var page = account.access();
+            return switch (step) {
+                case Step.Send send -> new Result.Confirmed(null, send(send));
+                case Step.SendAndPass handoff -> new Result.Confirmed(null,
+                        graph.sendAndPass(page, userId, handoff.text(), handoff.targetAppId(), deadline));
                 case Step.Pass pass -> {
                     graph.passThreadControl(page, userId, pass.targetAppId(), pass.metadata(), deadline);
-                    yield control.confirmed(state, pass, at, null);
+                    yield Result.Confirmed.DONE;
                 }
                 case Step.Take take -> {
                     graph.takeThreadControl(page, userId, "reason=" + take.reason().wire(), deadline);
-                    yield control.confirmed(state, take, at, null);
+                    yield Result.Confirmed.DONE;
                 }
                 case Step.GiveUp giveUp -> {
                     graph.takeThreadControl(page, userId, "reason=" + Reason.NOBODY_ANSWERED.wire(), deadline);
-                    var taken = control.confirmed(state, giveUp, at, null);
-                    yield runSteps(account, control.after(taken, giveUp, at), userId, at, deadline);
+                    yield Result.Confirmed.DONE;
                 }
-                case Step.Alert alert -> alert(account, state, alert, at, deadline);
-                case Step.LookupOwner lookup -> control.confirmed(state, lookup, at,
-                        answer(graph.threadOwner(page, userId, deadline)));
+                case Step.LookupOwner lookup -> new Result.Confirmed(answer(graph.threadOwner(page, userId, deadline)),
+                        null);
+                case Step.Alert alert -> throw new IllegalArgumentException("an alert is not a Graph call");
             };
-        } catch (GraphException e) {
-            var refusal = refusal(e);
-            LOG.warnf("thread %s: graph refused %s (%s): %s", userId, step.call(), refusal, e.summary());
-            var renewed = accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
-            if (renewed.isPresent()) {
-                // The Page's token was rotated, and the Pages secret has the new one: the same call, once more.
-                return runStep(renewed.get(), state, step, userId, at, deadline);
+        }
+
+        /** The one way a message goes out: the quick replies the rules asked for. Returns Graph's message id. */
+        private String send(Step.Send send) {
+            var control = account.control();
+            var survey = control.catalogue().survey();
+            var replies = send.survey()
+                    ? List.of(QuickReply.text(survey.yes(), Rules.SATISFIED), QuickReply.text(survey.no(),
+                            Rules.NOT_SATISFIED))
+                    : send.offerPerson()
+                            ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
+                                    control.rules().handoffPayload()))
+                            : List.<QuickReply>of();
+            return graph.send(account.access(), userId, send.text(), replies, deadline);
+        }
+
+        /** An alert SNS did not take leaves the thread as it was: it stays owed, and the next sweep sends it. */
+        private Result alert(ThreadState state, Step.Alert alert) {
+            try {
+                alerts.publish(account, state, alert, clock.millis());
+                return Result.Confirmed.DONE;
+            } catch (Alerts.AlertFailed e) {
+                LOG.warnf("thread %s: %s", state.userId(), e.getMessage());
+                return new Result.NotTaken(e.getMessage());
             }
-            var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? ownerNow(account, userId, deadline)
-                    : null;
-            return runSteps(account, control.refused(state, step, at, owner, refusal, e.summary()), userId, at,
-                    deadline);
         }
-    }
 
-    /** An alert SNS did not take leaves the thread as it was: the next sweep tries again. */
-    private ThreadState alert(Account account, ThreadState state, Step.Alert alert, long at, Deadline deadline) {
-        if (deadline.remainingMillis() < Alerts.CALL_MILLIS) {
-            LOG.infof("thread %s: the alert waits for the next sweep (the budget is spent)", state.userId());
-            return state;
-        }
-        try {
-            alerts.publish(account, state, alert, at);
-            return account.control().confirmed(state, alert, at, null);
-        } catch (Alerts.AlertFailed e) {
-            LOG.warnf("thread %s: %s", state.userId(), e.getMessage());
-            return state;
-        }
-    }
-
-    /** The one way a message goes out: the quick replies the rules asked for, then the line in the transcript. */
-    private ThreadState send(Account account, ThreadState state, Step.Send send, String userId, long at,
-            Deadline deadline) {
-        var control = account.control();
-        var survey = control.catalogue().survey();
-        var replies = send.survey()
-                ? List.of(QuickReply.text(survey.yes(), Rules.SATISFIED), QuickReply.text(survey.no(),
-                        Rules.NOT_SATISFIED))
-                : send.offerPerson()
-                        ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
-                                control.rules().handoffPayload()))
-                        : List.<QuickReply>of();
-        graph.send(account.access(), userId, send.text(), replies, deadline);
-        return control.confirmed(state, send, at, null);
-    }
-
-    /** {@code thread_owner}'s answer now, or {@code null} when Graph does not answer either. */
-    public OwnerAnswer ownerNow(Account account, String userId, Deadline deadline) {
-        try {
-            return answer(graph.threadOwner(account.access(), userId, deadline));
-        } catch (GraphException e) {
-            LOG.warnf("thread %s: thread_owner unanswered: %s", userId, e.summary());
-            accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
-            return null;
+        @Override
+        public OwnerAnswer ownerNow() {
+            try {
+                return answer(graph.threadOwner(account.access(), userId, deadline));
+            } catch (GraphClient.OutOfTime e) {
+                LOG.warnf("thread %s: thread_owner unanswered in the time left", userId);
+                return null;
+            } catch (GraphException e) {
+                LOG.warnf("thread %s: thread_owner unanswered: %s", userId, e.summary());
+                accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
+                return null;
+            }
         }
     }
 

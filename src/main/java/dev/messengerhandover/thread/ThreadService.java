@@ -2,8 +2,10 @@ package dev.messengerhandover.thread;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +14,9 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import dev.messengerhandover.account.Account;
+import dev.messengerhandover.alert.Alerts;
 import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.handover.Execution;
 import dev.messengerhandover.handover.Plan;
 import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Routing;
@@ -35,6 +39,12 @@ import io.quarkus.runtime.Startup;
  * or repeated delivery waits for it instead of passing twice; the final write records the event's key so that a
  * redelivery is a no-op. Steady state: one read and two writes for an answered message, one read and one write for a
  * standby one.
+ *
+ * <p>Time: every Graph call and every wait ends {@link #STORE_RESERVE} before the delivery's deadline, which leaves
+ * the final write its time. What the time did not cover is written with the thread as pending ({@code savePending}),
+ * the event is not marked applied, and the delivery answers 503 ({@link WorkLeftException}): Messenger's redelivery,
+ * the thread's next delivery or the sweep, whichever comes first, finishes those steps before anything else, and
+ * nothing Graph confirmed runs twice.
  */
 // Built at start-up, not on the first delivery: a bad bot catalogue or budget fails the deployment's init, and the
 // work lands in Lambda's init phase (and in the SnapStart snapshot) instead of the first user's wait.
@@ -49,12 +59,21 @@ public class ThreadService {
     /** Messenger waits this long for an answer; a budget beyond it could never be used. */
     static final Duration MESSENGER_TIMEOUT = Duration.ofSeconds(20);
     /**
-     * How much longer a claim lasts than the delivery budget: the holder's last write (DynamoDB's 4 s call time-out)
-     * and clock drift between instances. Past the claim a crashed instance's thread is taken over.
+     * Kept at the end of the delivery's budget for the last write (DynamoDB's call time-out is 4 s): Graph calls and
+     * waits for a busy thread end this much earlier, so the answer still leaves inside the budget.
      */
-    static final Duration CLAIM_MARGIN = Duration.ofSeconds(6);
+    public static final long STORE_RESERVE = 4_500;
+    /**
+     * How much longer a claim lasts than the delivery budget (which the holder's last write ends inside): clock drift
+     * between instances. Past the claim a crashed instance's thread is taken over.
+     */
+    static final Duration CLAIM_MARGIN = Duration.ofSeconds(3);
     /** Waiting for another delivery's claim or retrying a lost race: short, jittered, inside the budget. */
     private static final Backoff CONTENTION = new Backoff(20, 400);
+    /** Event times before this are not Messenger's (it was not there): taken as the arrival time. */
+    static final long EARLIEST_SANE = Instant.parse("2010-01-01T00:00:00Z").toEpochMilli();
+    /** Event times further ahead of the clock than this are not either. */
+    static final long AHEAD_SANE = Duration.ofDays(1).toMillis();
 
     private final ThreadStore store;
     private final StepRunner steps;
@@ -66,8 +85,8 @@ public class ThreadService {
 
     @Inject
     public ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverMetrics metrics,
-            HandoverConfig config) {
-        this(store, steps, routings, metrics, config.deliveryBudget(), Clock.systemUTC());
+            HandoverConfig config, Clock clock) {
+        this(store, steps, routings, metrics, config.deliveryBudget(), clock);
     }
 
     ThreadService(ThreadStore store, StepRunner steps, RoutingModes routings, HandoverMetrics metrics,
@@ -82,42 +101,50 @@ public class ThreadService {
 
     /**
      * A claim outlives the delivery budget, so that no other instance takes over a thread whose holder is still inside
-     * its budget. Checked at start-up: a budget Messenger's time-out cannot hold fails the deployment.
+     * its budget. Checked at start-up: a budget Messenger's time-out cannot hold, or that leaves the Graph calls no
+     * time after the last write's reserve, fails the deployment.
      */
     static Duration claimFor(Duration budget) {
-        if (budget.isNegative() || budget.isZero() || budget.compareTo(MESSENGER_TIMEOUT) >= 0) {
-            throw new IllegalStateException("handover.delivery-budget must be more than 0 and less than Messenger's "
-                    + MESSENGER_TIMEOUT.toSeconds() + " s time-out, was " + budget);
+        if (budget.compareTo(MIN_BUDGET) < 0 || budget.compareTo(MESSENGER_TIMEOUT) >= 0) {
+            throw new IllegalStateException("handover.delivery-budget must be at least " + MIN_BUDGET.toSeconds()
+                    + " s (the last write keeps " + STORE_RESERVE + " ms of it, an alert needs "
+                    + Alerts.CALL_MILLIS + " ms) and less than Messenger's " + MESSENGER_TIMEOUT.toSeconds()
+                    + " s time-out, was " + budget);
         }
         return budget.plus(CLAIM_MARGIN);
     }
 
+    /** The least budget that leaves an alert's call its time after the last write's reserve. */
+    static final Duration MIN_BUDGET = Duration.ofMillis(STORE_RESERVE + Alerts.CALL_MILLIS + 500);
+
     /**
      * Applies the events of one thread of {@code account} ({@code pageId}: the entry's id, which keys the thread), in
-     * order. Throws {@link StorageException} when the store fails and {@link ThreadBusyException} when the thread
-     * stays busy past the deadline.
+     * order. Throws {@link StorageException} when the store fails, {@link ThreadBusyException} when the thread stays
+     * busy past the deadline and {@link WorkLeftException} when the time ran out with steps left.
      */
     public void apply(Account account, String pageId, String userId, List<WebhookEvent> events, Deadline deadline) {
         StoredThread known = null;
-        var routing = routings.of(account);
+        var work = deadline.less(STORE_RESERVE);
         // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
         MDC.put("account", pageId);
         MDC.put("platform", account.kind().wire());
         MDC.put("user", userId);
         try {
+            var routing = routings.of(account, work);
             var control = account.control();
             for (var event : events) {
                 MDC.put("event", event.kind());
                 MDC.put("channel", event.envelope().channel().name().toLowerCase(Locale.ROOT));
-                long at = event.envelope().timestamp();
-                known = applyOne(account, known, pageId, userId, event.key(), at, describe(event), state -> {
+                known = applyOne(account, known, pageId, userId, event.key(), describe(event), state -> {
+                    long now = clock.millis();
+                    long at = sane(event.envelope().timestamp(), now);
                     var s = state;
-                    if (control.needsOwnerCheck(s, event, routing)) {
+                    if (control.needsOwnerCheck(s, event, routing, now)) {
                         // Default behaviour: whether the Inbox still holds the thread, only thread_owner can say.
-                        s = control.ownerChecked(s, steps.ownerNow(account, userId, deadline), at);
+                        s = control.ownerChecked(s, steps.ownerNow(account, userId, work), now);
                     }
-                    return control.onEvent(s, event, routing);
-                }, deadline);
+                    return control.onEvent(s, event, routing, at, now);
+                }, work);
             }
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
@@ -125,27 +152,49 @@ public class ThreadService {
     }
 
     /**
+     * When the event happened, as far as reason goes: Meta's timestamp, unless it is from before Messenger existed or
+     * more than a day ahead of our clock, which no real delivery is (then: now, and said in the log).
+     */
+    static long sane(long timestamp, long now) {
+        if (timestamp >= EARLIEST_SANE && timestamp <= now + AHEAD_SANE) {
+            return timestamp;
+        }
+        LOG.warnf("event time %d is outside reason (now %d): taken as the arrival time", timestamp, now);
+        return now;
+    }
+
+    /**
      * The sweep's visit of one thread with something due at {@code now}: alert, give up, lapse or offer, as
      * {@link dev.messengerhandover.handover.ThreadControl#onDue} decides on the thread as stored now (the due index
-     * it was found through lags behind). Claimed and written like an event, so that overlapping sweeps, or a sweep
-     * and a delivery, never act twice.
+     * it was found through lags behind), after finishing any steps an event left undone. Claimed and written like an
+     * event, so that overlapping sweeps, or a sweep and a delivery, never act twice.
      */
     public DueVisit applyDue(Account account, String pageId, String userId, long now, Deadline deadline) {
-        var routing = routings.of(account);
+        var work = deadline.less(STORE_RESERVE);
         MDC.put("account", pageId);
         MDC.put("platform", account.kind().wire());
         MDC.put("user", userId);
         MDC.put("event", "due");
         var decidedOn = new ThreadState[1];
         try {
-            var after = applyOne(account, null, pageId, userId, SWEEP_KEY + now, now, "due", state -> {
+            var routing = routings.of(account, work);
+            var after = applyOne(account, null, pageId, userId, SWEEP_KEY + now, "due", state -> {
                 decidedOn[0] = state;
                 return account.control().onDue(state, now, routing);
-            }, deadline).state();
+            }, work).state();
             return new DueVisit(decidedOn[0] != null ? decidedOn[0] : after, after);
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
         }
+    }
+
+    /**
+     * Writes a thread found under an index key of an older layout ({@code me} for one Page configured by its token)
+     * again as it is: its index entries move to its account's own id, where the sweep and the queues look.
+     */
+    public void rekey(Account account, String pageId, String userId, Deadline deadline) {
+        applyOne(account, null, pageId, userId, SWEEP_KEY + "rekey", "rekey", Plan::remember,
+                deadline.less(STORE_RESERVE));
     }
 
     /** A queue page token that is not one of the queue asked for: the caller's mistake (a 400). */
@@ -172,12 +221,11 @@ public class ThreadService {
     }
 
     private StoredThread applyOne(Account account, StoredThread known, String pageId, String userId, String key,
-            long at, String what, java.util.function.Function<ThreadState, Plan> decide, Deadline deadline) {
-        var control = account.control();
+            String what, Function<ThreadState, Plan> decide, Deadline work) {
         var current = known;
         for (int attempt = 1;; attempt++) {
             if (current == null) {
-                current = store.load(pageId, userId, control.rules().botAppId());
+                current = store.load(pageId, userId, account.control().rules().botAppId());
             }
             if (current.hasProcessed(key)) {
                 MDC.put("outcome", "duplicate");
@@ -190,47 +238,65 @@ public class ThreadService {
                     : isSweep(key) && current.claimKey() != null && isSweep(current.claimKey()) ? current.claimKey()
                             : null;
             if (claimed != null) {
-                var finished = finishConfirmed(account, current, claimed);
+                var finished = finishConfirmed(current, claimed);
                 if (finished != null) {
-                    return finished;
+                    current = finished;
+                    continue;
                 }
             }
             if (current.claimedAt(clock.millis())) {
                 // Another delivery is making Graph calls for this thread: wait for its result, then decide again.
-                waitOrGiveUp(deadline, attempt, "thread " + userId + " is busy with " + current.claimKey());
+                waitOrGiveUp(work, attempt, "thread " + userId + " is busy with " + current.claimKey());
                 current = null;
                 continue;
             }
-            var plan = decide.apply(current.state());
-            if (!plan.changed() && plan.steps().isEmpty()) {
-                MDC.put("outcome", "ignored");
-                LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
-                return current;
-            }
             try {
-                if (plan.hasEffects()) {
-                    return runClaimed(account, current, plan, key, at, what, deadline);
+                if (current.hasPending()) {
+                    // An earlier event's steps, left when its time ran out: they come first, in the thread's order.
+                    current = runClaimed(account, current, new Plan(current.state(), current.pending(), true),
+                            current.claimKey(), "left by " + current.claimKey(), work);
+                    continue;
                 }
-                var saved = store.save(current, steps.run(account, plan, userId, at, deadline), account.id(),
-                        recorded(key));
+                var plan = decide.apply(current.state());
+                if (!plan.changed() && plan.steps().isEmpty()) {
+                    MDC.put("outcome", "ignored");
+                    LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
+                    return current;
+                }
+                if (plan.hasEffects()) {
+                    return runClaimed(account, current, plan, key, what, work);
+                }
+                // Only thread_owner to ask: nothing to claim, and a lookup the time did not cover is simply not made.
+                var outcome = steps.run(account, plan, userId, work);
+                var saved = store.save(current, outcome.state(), recorded(key));
                 metrics.changed(account, current.state(), saved.state());
                 MDC.put("outcome", "recorded");
                 LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, what, saved.state().ownerAppId());
                 return saved;
             } catch (ConflictException raced) {
-                waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(work, attempt, "thread " + userId + " kept changing");
                 current = null;
             }
         }
     }
 
-    private StoredThread runClaimed(Account account, StoredThread current, Plan plan, String key, long at,
-            String what, Deadline deadline) throws ConflictException {
+    /**
+     * Claims the thread for {@code key}, runs the plan's steps in the time {@code work} leaves, and writes what Graph
+     * confirmed: as applied when every step ran, else with the steps left, and then {@link WorkLeftException}.
+     */
+    private StoredThread runClaimed(Account account, StoredThread current, Plan plan, String key, String what,
+            Deadline work) throws ConflictException {
         var claimed = store.claim(current, key, clock.millis() + claimMillis);
-        var state = steps.run(account, plan, claimed.state().userId(), at, deadline);
+        var outcome = steps.run(account, plan, claimed.state().userId(), work);
+        var state = outcome.state();
         try {
-            var saved = saveConfirmed(account, claimed, state, key);
+            var saved = saveConfirmed(claimed, outcome, key);
             metrics.changed(account, current.state(), saved.state());
+            if (!outcome.finished()) {
+                MDC.put("outcome", "unfinished");
+                throw new WorkLeftException("thread " + state.userId() + ": " + what + " left "
+                        + outcome.left().stream().map(Step::call).toList() + " for the redelivery");
+            }
             MDC.put("outcome", "applied");
             LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
                     plan.steps().stream().map(Step::call).toList());
@@ -244,15 +310,17 @@ public class ThreadService {
     }
 
     /**
-     * Writes what Graph confirmed. If storage fails now, Graph has already passed or sent: the result is kept in this
-     * instance so that Messenger's redelivery writes it instead of calling Graph again (see {@link #finishConfirmed}).
+     * Writes what Graph confirmed (and what is left). If storage fails now, Graph has already passed or sent: the
+     * result is kept in this instance so that Messenger's redelivery writes it instead of calling Graph again (see
+     * {@link #finishConfirmed}).
      */
-    private StoredThread saveConfirmed(Account account, StoredThread claimed, ThreadState state, String key)
+    private StoredThread saveConfirmed(StoredThread claimed, Execution.Outcome outcome, String key)
             throws ConflictException {
         try {
-            return store.save(claimed, state, account.id(), recorded(key));
+            return outcome.finished() ? store.save(claimed, outcome.state(), recorded(key))
+                    : store.savePending(claimed, outcome.state(), key, outcome.left());
         } catch (StorageException e) {
-            confirmed.put(claimed, state, key);
+            confirmed.put(claimed, outcome, key);
             throw e;
         }
     }
@@ -262,17 +330,16 @@ public class ThreadService {
      * write their result: write it now. Returns null when there is no such result here (another instance holds the
      * claim, or ours expired and was taken over), and the caller goes on as usual.
      */
-    private StoredThread finishConfirmed(Account account, StoredThread current, String key) {
+    private StoredThread finishConfirmed(StoredThread current, String key) {
         var result = confirmed.take(current, key);
         if (result == null) {
             return null;
         }
         try {
-            var saved = saveConfirmed(account, current, result, key);
-            metrics.changed(account, current.state(), saved.state());
-            MDC.put("outcome", "applied");
-            LOG.infof("thread %s/%s: wrote the result Graph confirmed for %s before storage failed", result.pageId(),
-                    result.userId(), key);
+            var saved = result.finished() ? store.save(current, result.state(), recorded(key))
+                    : store.savePending(current, result.state(), key, result.left());
+            LOG.infof("thread %s/%s: wrote the result Graph confirmed for %s before storage failed",
+                    result.state().pageId(), result.state().userId(), key);
             return saved;
         } catch (ConflictException raced) {
             return null;
@@ -285,30 +352,30 @@ public class ThreadService {
      */
     public TakeBack takeBack(Account account, String pageId, String userId, Deadline deadline) {
         var control = account.control();
+        var work = deadline.less(STORE_RESERVE);
         var key = "operator-take:" + clock.millis();
         for (int attempt = 1;; attempt++) {
             var current = store.load(pageId, userId, control.rules().botAppId());
             if (current.claimedAt(clock.millis())) {
-                waitOrGiveUp(deadline, attempt, "thread " + userId + " is busy");
+                waitOrGiveUp(work, attempt, "thread " + userId + " is busy");
                 continue;
             }
             var state = current.state();
             if (control.rules().botAppId().equals(state.ownerAppId()) && !control.expired(state, clock.millis())) {
                 return new TakeBack(state, null);
             }
-            if (routings.of(account) == Routing.DEFAULT_BEHAVIOUR) {
+            if (routings.of(account, work) == Routing.DEFAULT_BEHAVIOUR) {
                 return new TakeBack(state, TakeBack.BLOCKED);
             }
             var plan = new Plan(state, List.of(new Step.Take(Reason.OPERATOR)), true);
             try {
-                var after = runClaimed(account, current, plan, key, clock.millis(), "operator take", deadline)
-                        .state();
+                var after = runClaimed(account, current, plan, key, "operator take", work).state();
                 var failed = after.history().isEmpty() || after.history().get(0).kind() != TransitionKind.TAKE_FAILED
                         ? null : after.history().get(0);
                 return new TakeBack(after, failed == null ? null : failed.reason() == Reason.TAKE_NOT_SUPPORTED
                         ? TakeBack.BLOCKED : "Graph refused the take: " + failed.detail());
             } catch (ConflictException raced) {
-                waitOrGiveUp(deadline, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(work, attempt, "thread " + userId + " kept changing");
             }
         }
     }
@@ -328,8 +395,8 @@ public class ThreadService {
      * whose hold lapsed, is left out and the page filled from the index's next keys. Throws
      * {@link NotAPage} for a {@code next} token not of this queue.
      */
-    public ThreadStore.QueuePage queue(Account account, ThreadState.Queue queue, int limit, String next, long now) {
-        var accountId = account.id();
+    public ThreadStore.QueuePage queue(Account account, String accountId, ThreadState.Queue queue, int limit,
+            String next, long now) {
         var control = account.control();
         var threads = new java.util.ArrayList<StoredThread>();
         var token = next;
@@ -355,8 +422,13 @@ public class ThreadService {
         return store.load(pageId, userId, account.control().rules().botAppId());
     }
 
-    private static void waitOrGiveUp(Deadline deadline, int attempt, String why) {
-        if (!CONTENTION.await(attempt, deadline)) {
+    /** The time now, as the function measures it. */
+    public long now() {
+        return clock.millis();
+    }
+
+    private static void waitOrGiveUp(Deadline work, int attempt, String why) {
+        if (!CONTENTION.await(attempt, work)) {
             throw new ThreadBusyException(why + "; giving up so that Messenger redelivers");
         }
     }

@@ -25,6 +25,11 @@ import dev.messengerhandover.handover.event.WebhookEvent.NlpSignal;
  * strings or numbers, fields appear and disappear between API versions, and an event kind we do not know must be kept
  * as {@link WebhookEvent.Unknown} rather than fail the whole batch. No reflection also means nothing to register for
  * the native image.
+ *
+ * <p>Only a body that is not a delivery at all (not JSON, not an object, no {@code object} or {@code entry} array) is
+ * refused: Meta retries a refused delivery and in the end drops every event in it. An odd entry or event in a real
+ * delivery (one without a sender, as Meta sends {@code policy_enforcement} notices and plugin opt-ins, or one with a
+ * field of the wrong shape) becomes an {@link WebhookEvent.Unknown} that says what was wrong, and the rest is handled.
  */
 public final class DeliveryParser {
 
@@ -70,13 +75,19 @@ public final class DeliveryParser {
         }
         var events = new ArrayList<WebhookEvent>();
         for (JsonNode entry : entries) {
-            if (!entry.isObject()) {
-                throw new MalformedDeliveryException("each entry must be an object");
-            }
-            String pageId = id(entry, "id");
-            if (pageId == null) {
-                // Every thread is keyed by its Page: an entry without one cannot be applied, and Messenger always sends it.
-                throw new MalformedDeliveryException("entry without \"id\"");
+            String pageId;
+            try {
+                if (!entry.isObject()) {
+                    throw new MalformedDeliveryException("an entry that is not an object");
+                }
+                // Every thread is keyed by its account: an entry without one cannot be applied (Meta always sends it).
+                pageId = id(entry, "id");
+                if (pageId == null) {
+                    throw new MalformedDeliveryException("an entry without \"id\"");
+                }
+            } catch (MalformedDeliveryException odd) {
+                events.add(malformed(new Envelope(null, Channel.MESSAGING, null, null, 0), odd));
+                continue;
             }
             readChannel(entry, "messaging", Channel.MESSAGING, pageId, events);
             readChannel(entry, "standby", Channel.STANDBY, pageId, events);
@@ -90,15 +101,27 @@ public final class DeliveryParser {
         if (array == null || array.isNull()) {
             return;
         }
+        var nowhere = new Envelope(pageId, channel, null, null, 0);
         if (!array.isArray()) {
-            throw new MalformedDeliveryException("\"" + field + "\" must be an array");
+            out.add(malformed(nowhere, new MalformedDeliveryException("\"" + field + "\" is not an array")));
+            return;
         }
         for (JsonNode node : array) {
             if (!node.isObject()) {
-                throw new MalformedDeliveryException("each " + field + " event must be an object");
+                out.add(malformed(nowhere, new MalformedDeliveryException("a " + field + " event that is not an object")));
+                continue;
             }
-            out.add(event(node, channel, pageId));
+            try {
+                out.add(event(node, channel, pageId));
+            } catch (MalformedDeliveryException odd) {
+                out.add(malformed(nowhere, odd));
+            }
         }
+    }
+
+    /** An event, or an entry, that is not what Meta sends: kept to be logged, never acted on. */
+    private static WebhookEvent malformed(Envelope envelope, MalformedDeliveryException why) {
+        return new WebhookEvent.Unknown(envelope, "malformed: " + why.getMessage());
     }
 
     static WebhookEvent event(JsonNode node, Channel channel, String pageId) {
@@ -107,14 +130,25 @@ public final class DeliveryParser {
         if (node.has("app_roles")) {
             return new WebhookEvent.AppRoles(envelope, roles(node.get("app_roles")));
         }
-        if (envelope.senderId() == null || envelope.recipientId() == null) {
-            throw new MalformedDeliveryException(channelName(channel) + " event without sender.id or recipient.id");
+        if (node.hasNonNull("policy_enforcement")) {
+            // A warning or block of the Page by Meta: no sender, only the recipient (the Page).
+            var p = object(node, "policy_enforcement");
+            return new WebhookEvent.PolicyEnforcement(envelope, text(p, "action"), text(p, "reason"));
         }
         if (node.hasNonNull("message")) {
-            return message(envelope, object(node, "message"));
+            var m = object(node, "message");
+            // Instagram's self messaging: the account writing to itself is nobody to answer.
+            if (m.path("is_self").asBoolean(false)
+                    || !m.path("is_echo").asBoolean(false) && pageId.equals(envelope.senderId())) {
+                return new WebhookEvent.SelfMessage(envelope, mid(m));
+            }
+            return message(envelope, m);
         }
         if (node.hasNonNull("postback")) {
             var p = object(node, "postback");
+            if (p.path("is_self").asBoolean(false) || pageId.equals(envelope.senderId())) {
+                return new WebhookEvent.SelfMessage(envelope, mid(p));
+            }
             return new WebhookEvent.Postback(envelope, mid(p), text(p, "title"), text(p, "payload"));
         }
         if (node.hasNonNull("pass_thread_control")) {
@@ -148,6 +182,7 @@ public final class DeliveryParser {
             return new WebhookEvent.Referral(envelope, text(r, "ref"), text(r, "source"));
         }
         if (node.hasNonNull("optin")) {
+            // A checkbox plugin's opt-in names the person by user_ref only, and comes without a sender.
             var o = object(node, "optin");
             return new WebhookEvent.Optin(envelope, text(o, "ref"));
         }
@@ -324,7 +359,4 @@ public final class DeliveryParser {
         return out;
     }
 
-    private static String channelName(Channel channel) {
-        return channel == Channel.MESSAGING ? "messaging" : "standby";
-    }
 }

@@ -19,6 +19,7 @@ import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.config.MessengerConfig;
 import dev.messengerhandover.handover.event.Delivery;
 import dev.messengerhandover.http.ApiError;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.thread.DeliveryHandler;
 
 /** Messenger's webhook: the subscription handshake and signed deliveries. */
@@ -58,7 +59,11 @@ public class WebhookResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(@HeaderParam(SignatureVerifier.HEADER) String signature, byte[] body) {
+    public Response receive(@HeaderParam(SignatureVerifier.HEADER) String signature,
+            @jakarta.ws.rs.core.Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+        // The delivery's time starts now: Messenger's 20 s are running, and Lambda's time-out is, too.
+        var deadline = Deadline.forInvocation(handover.deliveryBudget(), lambda == null ? 0
+                : lambda.getRemainingTimeInMillis());
         if (body != null && body.length > handover.maxBodyBytes()) {
             return ApiError.of(413, "body larger than " + handover.maxBodyBytes() + " bytes");
         }
@@ -78,7 +83,7 @@ public class WebhookResource {
             LOG.infof("ignoring delivery for object %s", delivery.object());
             return Response.ok("{\"status\":\"ignored\"}").build();
         }
-        int handled = deliveries.handle(delivery);
+        int handled = deliveries.handle(delivery, deadline);
         return Response.ok("{\"status\":\"ok\",\"events\":" + delivery.events().size() + ",\"applied\":" + handled + "}")
                 .build();
     }

@@ -27,6 +27,7 @@ import dev.messengerhandover.testing.AccountsProfile;
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.Platform;
+import dev.messengerhandover.testing.Table;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -55,6 +56,30 @@ class ManyAccountsTest {
     void tokensBack() {
         graph.token(SECOND_PAGE_ID, SECOND_PAGE_TOKEN);
     }
+
+    /**
+     * The documented move from one Page (its token) to {@code messenger.pages}: threads the single-Page setup indexed
+     * as {@code me} are still found, alerted on time and listed in their Page's queue.
+     */
+    @Test
+    void threadsOfTheOneTokenSetupBeforeTheMoveAreStillSweptAndListed() {
+        Messenger.resetClock();
+        var user = newUser();
+        post(Messenger.delivery(List.of(entryOf(PAGE_ID, "messaging", textTo(PAGE_ID, user, "I want a human")))))
+                .then().statusCode(200);
+        long handedOver = Messenger.now();
+        Table.indexAsMe(PAGE_ID, user, "waiting");
+        sweep.run(Messenger.at(handedOver + java.time.Duration.ofMinutes(11).toMillis()));
+        assertThat(Platform.sns().published()).filteredOn(p -> p.message().contains("User: " + user + "\n"))
+                .hasSize(1);
+        assertThat(Table.item(PAGE_ID, user).get("queue").s()).isEqualTo(PAGE_ID + "#waiting");
+        assertThat(given().header("X-Api-Key", ADMIN_KEY).queryParam("state", "waiting").queryParam("limit", 100)
+                .get("/threads/{page}", PAGE_ID).then().statusCode(200).extract().jsonPath()
+                .getList("threads.userId", String.class)).contains(user);
+    }
+
+    @jakarta.inject.Inject
+    dev.messengerhandover.thread.Sweep sweep;
 
     @Test
     void aDeliveryWithEntriesOfTwoPagesAnswersEachWithItsOwnTokenPathAndProof() {

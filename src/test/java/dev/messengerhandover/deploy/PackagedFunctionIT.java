@@ -51,19 +51,21 @@ class PackagedFunctionIT {
     @Test
     void theSampleHandoffRunsThroughTheLambdaRuntime() {
         graph.reset();
+        // The samples' conversation happens now: the function measures the messaging window by its clock.
+        long now = System.currentTimeMillis();
         try (var function = new PackagedFunction(environment(), "packaged-function")) {
             var verified = function.invoke(SampleEvents.raw("verify-webhook"));
             assertThat(verified.status()).isEqualTo(200);
             assertThat(verified.body()).isEqualTo("1158201444");
 
-            var message = function.invoke(SampleEvents.raw("user-message"));
+            var message = function.invoke(SampleEvents.fresh("user-message", now));
             assertThat(message.status()).isEqualTo(200);
             assertThat(message.json().path("applied").asInt()).isEqualTo(1);
             assertThat(graph.sentTexts(USER)).singleElement().asString().startsWith("We're open");
             assertThat(graph.calls(USER, "messages").get(0).body().path("message").path("quick_replies")
                     .findValuesAsText("payload")).contains("TALK_TO_PERSON");
 
-            var talk = function.invoke(SampleEvents.raw("talk-to-person"));
+            var talk = function.invoke(SampleEvents.fresh("talk-to-person", now));
             assertThat(talk.status()).isEqualTo(200);
             // Conversation Routing: the hand-over notice carries the pass, one Send API call.
             assertThat(graph.passes(USER)).singleElement().satisfies(c -> {
@@ -73,15 +75,15 @@ class PackagedFunctionIT {
             assertThat(graph.ownerOf(USER)).isEqualTo(INBOX_APP_ID);
             int callsWhileHandedOver = graph.calls(USER).size();
 
-            assertThat(function.invoke(SampleEvents.raw("standby-message")).status()).isEqualTo(200);
+            assertThat(function.invoke(SampleEvents.fresh("standby-message", now)).status()).isEqualTo(200);
             assertThat(graph.calls(USER)).hasSize(callsWhileHandedOver);
 
             graph.setOwner(USER, SampleEvents.APP_ID); // what the Page Inbox does when the agent clicks Done
-            assertThat(function.invoke(SampleEvents.raw("done")).status()).isEqualTo(200);
+            assertThat(function.invoke(SampleEvents.fresh("done", now)).status()).isEqualTo(200);
             assertThat(graph.sentTexts(USER)).last().asString().startsWith("Thanks for your patience!");
 
             // An Instagram direct message, through the same webhook: answered with the linked Page's token.
-            var instagram = function.invoke(SampleEvents.raw("instagram-message"));
+            var instagram = function.invoke(SampleEvents.fresh("instagram-message", now));
             assertThat(instagram.status()).isEqualTo(200);
             assertThat(instagram.json().path("applied").asInt()).isEqualTo(1);
             assertThat(graph.calls(SampleEvents.INSTAGRAM_USER, "messages")).singleElement().satisfies(c -> {
@@ -124,7 +126,8 @@ class PackagedFunctionIT {
         var env = environment();
         env.put("HANDOVER_CATALOGUE", catalogue.toString());
         assertThatThrownBy(() -> new PackagedFunction(env, "packaged-function-bad-catalogue").close())
-                .hasMessageContaining("did not start").hasMessageContaining("bot catalogue");
+                .isInstanceOfSatisfying(PackagedFunction.NotStarted.class, e -> assertThat(e.initError())
+                        .as("what Lambda is told (/init/error)").contains("bot catalogue"));
     }
 
     @Test
@@ -185,7 +188,13 @@ class PackagedFunctionIT {
         var env = environment();
         env.remove("MESSENGER_APP_SECRET");
         assertThatThrownBy(() -> new PackagedFunction(env, "packaged-function-no-secret").close())
-                .hasMessageContaining("did not start").hasMessageContaining("messenger.app-secret");
+                .isInstanceOfSatisfying(PackagedFunction.NotStarted.class, e -> assertThat(e.initError())
+                        .as("what Lambda is told (/init/error)").contains("messenger.app-secret"));
+        // The same as a program, the way the native image's bootstrap starts it.
+        assertThatThrownBy(() -> PackagedFunction.program(env, "packaged-program-no-secret").close())
+                .isInstanceOfSatisfying(PackagedFunction.NotStarted.class, e -> assertThat(e.initError())
+                        .as("what Lambda is told (/init/error)").contains("messenger.app-secret")
+                        .contains("Runtime.ConfigError"));
         assertThat(graph.calls()).noneMatch(c -> c.authorization() == null);
     }
 }

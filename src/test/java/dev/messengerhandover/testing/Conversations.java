@@ -43,6 +43,15 @@ public final class Conversations {
      * ({@code null}: idle), at about {@code at}.
      */
     public static WebhookEvent next(Random random, String user, String platformOwner, long at) {
+        return next(random, user, platformOwner, at, List.of());
+    }
+
+    /**
+     * As above; {@code botMids} are ids Graph gave the bot's messages: some echoes are of those, without
+     * {@code app_id}, as Instagram sends them; and some echoes of people's messages come without it too.
+     */
+    public static WebhookEvent next(Random random, String user, String platformOwner, long at,
+            List<String> botMids) {
         boolean botHears = platformOwner == null || BOT.equals(platformOwner);
         var userChannel = botHears ^ random.nextInt(10) == 0 ? Channel.MESSAGING : Channel.STANDBY;
         var controlChannel = random.nextInt(5) == 0 ? Channel.STANDBY : Channel.MESSAGING;
@@ -59,8 +68,14 @@ public final class Conversations {
                     false, null);
             case 8 -> new WebhookEvent.Postback(fromUser, mid(random), text(random),
                     userChannel == Channel.STANDBY || random.nextInt(4) == 0 ? null : pick(random, PAYLOADS));
-            case 9, 10 -> new WebhookEvent.Message(toUser, mid(random), random.nextInt(8) == 0 ? null : text(random),
+            case 9 -> new WebhookEvent.Message(toUser, mid(random), random.nextInt(8) == 0 ? null : text(random),
                     null, List.of(), List.of(), true, pick(random, APPS));
+            // Instagram: echoes name no app; the bot's are the ids Graph gave it, the others a person's.
+            case 10 -> !botMids.isEmpty() && random.nextBoolean()
+                    ? new WebhookEvent.Message(toUser, botMids.get(random.nextInt(botMids.size())), text(random), null,
+                            List.of(), List.of(), true, null)
+                    : new WebhookEvent.Message(toUser, "m_" + Long.toHexString(random.nextLong()), text(random), null,
+                            List.of(), List.of(), true, null);
             case 11, 12 -> new WebhookEvent.PassThreadControl(control, app(random), app(random), text(random));
             case 13 -> new WebhookEvent.TakeThreadControl(control, app(random), app(random), null);
             case 14 -> new WebhookEvent.RequestThreadControl(control, app(random), text(random));

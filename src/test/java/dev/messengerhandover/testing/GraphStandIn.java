@@ -33,7 +33,7 @@ public final class GraphStandIn implements AutoCloseable {
 
     /** One request as Graph received it ({@code node}: the Page id, or {@code me}), and the status it answered. */
     public record Call(String method, String node, String endpoint, String query, String authorization, JsonNode body,
-            int status) {
+            int status, JsonNode answer) {
         public String psid() {
             if (body != null && body.has("recipient")) {
                 return body.path("recipient").path("id").asText();
@@ -54,6 +54,11 @@ public final class GraphStandIn implements AutoCloseable {
         public boolean passes() {
             return endpoint.equals("pass_thread_control") || endpoint.equals("messages") && body != null
                     && "pass".equals(body.path("thread_control").path("control_type").asText(null));
+        }
+
+        /** The id Graph gave the message this call sent ({@code null}: none). */
+        public String messageId() {
+            return answer == null ? null : answer.path("message_id").asText(null);
         }
 
         /** The app a hand-over went to. */
@@ -241,6 +246,11 @@ public final class GraphStandIn implements AutoCloseable {
         latencyMillis = 0;
     }
 
+    /** Forgets the scripted failures not used yet. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     /** The next call to {@code endpoint} answers {@code status} with Graph's error body. */
     public void failNext(String endpoint, int status, int code, boolean isTransient) {
         faults.add(new Fault(endpoint, status, error(code, 0, isTransient ? "(#" + code + ") Temporary failure"
@@ -289,7 +299,7 @@ public final class GraphStandIn implements AutoCloseable {
             }
             Answer answer;
             if (fault != null && fault.reset()) {
-                record(exchange.getRequestMethod(), endpoint, uri, auth, body, -1);
+                record(exchange.getRequestMethod(), endpoint, uri, auth, body, -1, null);
                 return; // closing without a status line: the client sees the connection cut
             }
             if (fault != null && fault.status() > 0) {
@@ -300,7 +310,7 @@ public final class GraphStandIn implements AutoCloseable {
             } else {
                 answer = answer(exchange.getRequestMethod(), parts, uri, auth, body);
             }
-            record(exchange.getRequestMethod(), endpoint, uri, auth, body, answer.status());
+            record(exchange.getRequestMethod(), endpoint, uri, auth, body, answer.status(), json(answer.body()));
             var bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
             exchange.sendResponseHeaders(answer.status(), bytes.length);
@@ -347,11 +357,20 @@ public final class GraphStandIn implements AutoCloseable {
         return null;
     }
 
-    private void record(String method, String endpoint, URI uri, String auth, JsonNode body, int status) {
+    private void record(String method, String endpoint, URI uri, String auth, JsonNode body, int status,
+            JsonNode answer) {
         var parts = uri.getPath().split("/");
         synchronized (calls) {
             calls.add(new Call(method, parts.length >= 3 ? parts[2] : "", endpoint, uri.getQuery(), auth, body,
-                    status));
+                    status, answer));
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return text == null ? null : JSON.readTree(text);
+        } catch (IOException notJson) {
+            return null;
         }
     }
 

@@ -49,6 +49,12 @@ public final class Messenger {
         CLOCK.addAndGet(by.toMillis());
     }
 
+    /** Time is {@code epochMillis} now, for everyone (the function's clock is this one): returns it. */
+    public static long at(long epochMillis) {
+        CLOCK.set(epochMillis);
+        return epochMillis;
+    }
+
     /** Back to the real time at least, after a test that started its conversation in the past. */
     public static void resetClock() {
         CLOCK.accumulateAndGet(System.currentTimeMillis(), Math::max);

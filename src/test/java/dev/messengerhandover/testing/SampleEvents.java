@@ -55,6 +55,44 @@ public final class SampleEvents {
         }
     }
 
+    /** When the samples' conversation happened: their first event's time. */
+    static final long WRITTEN_AT = 1_764_064_800_000L;
+
+    /**
+     * The sample as Messenger would deliver it now: every {@code time} and {@code timestamp} of its body moved by the
+     * time since {@link #WRITTEN_AT} (their order and spacing kept), and the body signed again. The samples on disk
+     * keep the times they were written at; a user replaying them days later is outside the messaging window, where the
+     * bot rightly does not answer.
+     */
+    public static String fresh(String name, long now) {
+        var event = (com.fasterxml.jackson.databind.node.ObjectNode) json(name);
+        if (!event.hasNonNull("body")) {
+            return raw(name);
+        }
+        try {
+            var body = JSON.readTree(event.path("body").asText());
+            retime(body, now - WRITTEN_AT);
+            var text = Messenger.escapeNonAscii(body.toString());
+            event.put("body", text);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) event.path("headers")).put("x-hub-signature-256",
+                    SIGNER.header(text.getBytes(StandardCharsets.UTF_8)));
+            return event.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void retime(JsonNode node, long shift) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            for (var field : List.of("time", "timestamp")) {
+                if (object.path(field).isNumber()) {
+                    object.put(field, object.path(field).asLong() + shift);
+                }
+            }
+        }
+        node.forEach(child -> retime(child, shift));
+    }
+
     public static JsonNode json(String name) {
         try {
             return JSON.readTree(raw(name));

@@ -38,8 +38,6 @@ public final class SweepSeeder {
     static final String TABLE = "messenger-handover";
     static final String BOT = SampleEvents.APP_ID;
     static final String INBOX = GraphStandIn.INBOX_APP_ID;
-    /** The single-Page account's id, which keys the due index. */
-    static final String ACCOUNT = "me";
 
     private final DynamoDbClient dynamo;
     private final AtomicLong users = new AtomicLong(7_100_000_000_000_000L);
@@ -57,9 +55,9 @@ public final class SweepSeeder {
                 now - 3_600_000L, lines(now - 3_600_000L), List.of()));
     }
 
-    /** {@code n} threads handed over to the Page Inbox at {@code at}, nobody has answered yet. */
-    public void waiting(int n, long at) throws Exception {
-        write(n, user -> new ThreadState(SampleEvents.PAGE_ID, user, INBOX, at, Reason.USER_ASKED,
+    /** {@code n} threads handed over to the Page Inbox at {@code at}, nobody has answered yet: their users. */
+    public List<String> waiting(int n, long at) throws Exception {
+        return write(n, user -> new ThreadState(SampleEvents.PAGE_ID, user, INBOX, at, Reason.USER_ASKED,
                 at + 24 * 3_600_000L, 0, at, lines(at), List.of(new Transition(at, TransitionKind.PASSED, BOT, INBOX,
                         Reason.USER_ASKED, null, 5_000L)),
                 new Followup(new Waiting(at, Reason.USER_ASKED, false, false), 0, false, false, at + 600_000L,
@@ -72,7 +70,8 @@ public final class SweepSeeder {
                 new Line(at - 1_000, Speaker.USER, "I'd like to talk to someone about my order please"));
     }
 
-    private void write(int n, java.util.function.Function<String, ThreadState> thread) throws Exception {
+    private List<String> write(int n, java.util.function.Function<String, ThreadState> thread) throws Exception {
+        var written = java.util.Collections.synchronizedList(new ArrayList<String>());
         long ttl = System.currentTimeMillis() / 1000 + 90 * 86_400L;
         var pool = Executors.newFixedThreadPool(8);
         try {
@@ -83,7 +82,8 @@ public final class SweepSeeder {
                     var requests = new ArrayList<WriteRequest>(size);
                     for (int i = 0; i < size; i++) {
                         var user = Long.toString(users.incrementAndGet());
-                        Map<String, AttributeValue> item = ThreadItems.encode(thread.apply(user), ACCOUNT, 1,
+                        written.add(user);
+                        Map<String, AttributeValue> item = ThreadItems.encode(thread.apply(user), 1,
                                 List.of("mid:m_" + user), System.currentTimeMillis(), ttl);
                         requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build())
                                 .build());
@@ -106,5 +106,6 @@ public final class SweepSeeder {
         } finally {
             pool.shutdown();
         }
+        return written.stream().sorted().toList();
     }
 }

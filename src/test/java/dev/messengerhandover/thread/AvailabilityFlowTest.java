@@ -76,15 +76,15 @@ class AvailabilityFlowTest {
         assertThat(thread.getString("followup.queue")).isEqualTo("waiting");
         assertThat(thread.getString("followup.dueAt")).isEqualTo("2026-11-28T09:10:00Z");
 
-        sweep.run(Instant.parse("2026-11-28T09:09:00Z").toEpochMilli());
+        sweep.run(Messenger.at(Instant.parse("2026-11-28T09:09:00Z").toEpochMilli()));
         assertThat(alertsFor(user)).as("9 open minutes").isEmpty();
-        sweep.run(Instant.parse("2026-11-28T09:10:30Z").toEpochMilli());
+        sweep.run(Messenger.at(Instant.parse("2026-11-28T09:10:30Z").toEpochMilli()));
         assertThat(alertsFor(user)).singleElement().satisfies(a -> {
             assertThat(a.subject()).startsWith("Nobody answered for 12 h 10 min: Page");
             assertThat(a.message()).contains("User: " + user, "reason user_asked",
                     "Last message: \"Talk to a person\"");
         });
-        sweep.run(Instant.parse("2026-11-28T09:20:00Z").toEpochMilli());
+        sweep.run(Messenger.at(Instant.parse("2026-11-28T09:20:00Z").toEpochMilli()));
         assertThat(alertsFor(user)).as("once per hand-over").hasSize(1);
         assertThat(Operator.thread(user).getString("history[0].kind")).isEqualTo("alerted");
     }
@@ -122,11 +122,11 @@ class AvailabilityFlowTest {
         var user = newUser();
         deliver("messaging", text(user, "can I talk to a real person"));
         long handedOver = Messenger.now();
-        sweep.run(handedOver + Duration.ofMinutes(10).toMillis());
+        sweep.run(Messenger.at(handedOver + Duration.ofMinutes(10).toMillis()));
         assertThat(alertsFor(user)).hasSize(1);
-        sweep.run(handedOver + Duration.ofMinutes(29).toMillis());
+        sweep.run(Messenger.at(handedOver + Duration.ofMinutes(29).toMillis()));
         assertThat(graph.calls(user, "take_thread_control")).isEmpty();
-        sweep.run(handedOver + Duration.ofMinutes(30).toMillis());
+        sweep.run(Messenger.at(handedOver + Duration.ofMinutes(30).toMillis()));
         assertThat(graph.calls(user, "take_thread_control")).singleElement().satisfies(c -> assertThat(c.ok()).isTrue());
         assertThat(graph.ownerOf(user)).isEqualTo(APP_ID);
         assertThat(graph.sentTexts(user)).last().asString().startsWith("Sorry, nobody from our team could answer");
@@ -144,11 +144,11 @@ class AvailabilityFlowTest {
         deliver("messaging", text(user, "I want a human"));
         sns.down(true);
         long due = Messenger.now() + Duration.ofMinutes(10).toMillis();
-        sweep.run(due);
+        sweep.run(Messenger.at(due));
         assertThat(alertsFor(user)).isEmpty();
         assertThat(Operator.thread(user).getBoolean("followup.waiting.alerted")).isFalse();
         sns.down(false);
-        sweep.run(due + 60_000);
+        sweep.run(Messenger.at(due + 60_000));
         assertThat(alertsFor(user)).hasSize(1);
     }
 

@@ -23,9 +23,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.messengerhandover.metrics.EmfTest;
 import dev.messengerhandover.testing.DynamoDbLocal;
 import dev.messengerhandover.testing.GraphStandIn;
-import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.PackagedFunction;
 import dev.messengerhandover.testing.SampleEvents;
+import dev.messengerhandover.testing.SweepSeeder;
 import dev.messengerhandover.testing.SnsStandIn;
 
 /**
@@ -56,18 +56,12 @@ class SweepIT {
             setup.put("HANDOVER_CREATE_TABLE", "true");
             try (var a = new PackagedFunction(setup, "sweep-a"); var b = new PackagedFunction(env, "sweep-b");
                     var c = new PackagedFunction(env, "sweep-c")) {
-                // The users asked for a person a quarter of an hour ago: ten minutes of waiting are past.
-                // (From the real time: tests before this one may have moved the conversations' clock on.)
-                Messenger.advance(Duration.ofMillis(System.currentTimeMillis() - Duration.ofMinutes(15).toMillis()
-                        - Messenger.now()));
-                var users = new ArrayList<String>();
-                for (int i = 0; i < WAITING; i++) {
-                    var user = newUser();
-                    users.add(user);
-                    var answer = c.invoke(SampleEvents.webhook(delivery("messaging", text(user, "agent please"))));
-                    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
-                }
-                Messenger.resetClock();
+                // The users asked for a person a quarter of an hour ago (the function's clock is the real one): ten
+                // minutes of waiting are past. One more asks now, as deliveries do.
+                var users = new SweepSeeder(dynamo.endpoint()).waiting(WAITING,
+                        System.currentTimeMillis() - Duration.ofMinutes(15).toMillis());
+                var now = c.invoke(SampleEvents.webhook(delivery("messaging", text(newUser(), "agent please"))));
+                assertThat(now.status()).as(now.body()).isEqualTo(200);
 
                 var sweep = SampleEvents.raw("scheduled-sweep");
                 var pool = Executors.newFixedThreadPool(3);

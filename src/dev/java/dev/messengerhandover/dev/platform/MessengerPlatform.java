@@ -740,6 +740,10 @@ public final class MessengerPlatform {
 
     /** Echoes of a message the Page sent, to every app, on the channel it hears the thread on. */
     private List<Event> echoes(Conversation t, ObjectNode echo) {
+        if (t.instagram) {
+            // Instagram's echoes say is_echo and nothing of the app that sent the message (Meta's own examples).
+            echo.remove("app_id");
+        }
         var events = new ArrayList<Event>();
         for (var app : apps(t)) {
             events.add(deliver(t, app, channelOf(t, app), (ObjectNode) event(entryOf(t), t.psid).set("message",

@@ -32,36 +32,44 @@ public sealed interface WebhookEvent {
             case StoryReply r -> envelope().senderId();
             case StoryMention m -> envelope().senderId();
             case Reaction r -> envelope().senderId();
+            case PolicyEnforcement p -> null;
+            case SelfMessage m -> null;
             case Unknown u -> envelope().senderId();
         };
     }
 
     /**
      * Stable identity of this event across redeliveries, kept in the thread's item to recognise copies: the message id
-     * where there is one, else kind, channel, parties and time. The prefixes are wire names, written out here rather
-     * than taken from the class names, so that renaming a record never changes a key already stored (they are the
-     * names earlier versions stored).
+     * where there is one, else kind, channel, parties and time, and a digest of everything else that makes two events
+     * different (two apps asking for the same thread in the same millisecond are two requests). The prefixes are wire
+     * names, written out here rather than taken from the class names, so that renaming a record never changes a key.
      */
     default String key() {
         return switch (this) {
             case Message m when m.mid() != null -> "mid:" + m.mid();
-            case Message m -> positional("Message");
+            case Message m -> positional("Message", m.isEcho(), m.appId(), m.text(), m.quickReplyPayload(),
+                    m.attachments());
             case Postback p when p.mid() != null -> "postback:" + p.mid();
-            case Postback p -> positional("Postback");
-            case Read r -> positional("Read");
-            case DeliveryReceipt d -> positional("DeliveryReceipt");
-            case PassThreadControl p -> positional("PassThreadControl");
-            case TakeThreadControl t -> positional("TakeThreadControl");
-            case RequestThreadControl r -> positional("RequestThreadControl");
-            case AppRoles a -> positional("AppRoles");
-            case Referral r -> positional("Referral");
-            case Optin o -> positional("Optin");
+            case Postback p -> positional("Postback", p.title(), p.payload());
+            case Read r -> positional("Read", r.watermark());
+            case DeliveryReceipt d -> positional("DeliveryReceipt", d.watermark(), d.mids());
+            case PassThreadControl p -> positional("PassThreadControl", p.newOwnerAppId(), p.previousOwnerAppId(),
+                    p.metadata());
+            case TakeThreadControl t -> positional("TakeThreadControl", t.previousOwnerAppId(), t.newOwnerAppId(),
+                    t.metadata());
+            case RequestThreadControl r -> positional("RequestThreadControl", r.requestedOwnerAppId(),
+                    r.metadata());
+            case AppRoles a -> positional("AppRoles", new java.util.TreeMap<>(a.roles()));
+            case Referral r -> positional("Referral", r.ref(), r.source());
+            case Optin o -> positional("Optin", o.ref());
             case MessageDeleted d -> d.mid() != null ? "deleted:" + d.mid() : positional("MessageDeleted");
             case UnsupportedMessage u -> u.mid() != null ? "mid:" + u.mid() : positional("UnsupportedMessage");
-            case StoryReply r -> r.mid() != null ? "mid:" + r.mid() : positional("StoryReply");
-            case StoryMention m -> m.mid() != null ? "mid:" + m.mid() : positional("StoryMention");
-            case Reaction r -> positional("Reaction");
-            case Unknown u -> positional("Unknown");
+            case StoryReply r -> r.mid() != null ? "mid:" + r.mid() : positional("StoryReply", r.text());
+            case StoryMention m -> m.mid() != null ? "mid:" + m.mid() : positional("StoryMention", m.url());
+            case Reaction r -> positional("Reaction", r.mid(), r.action(), r.emoji());
+            case PolicyEnforcement p -> positional("PolicyEnforcement", p.action(), p.reason());
+            case SelfMessage m -> m.mid() != null ? "self:" + m.mid() : positional("SelfMessage");
+            case Unknown u -> positional("Unknown", u.fields());
         };
     }
 
@@ -84,13 +92,31 @@ public sealed interface WebhookEvent {
             case StoryReply r -> "story_reply";
             case StoryMention m -> "story_mention";
             case Reaction r -> "reaction";
+            case PolicyEnforcement p -> "policy_enforcement";
+            case SelfMessage m -> "self_message";
             case Unknown u -> "unknown";
         };
     }
 
-    private String positional(String prefix) {
+    private String positional(String prefix, Object... content) {
         var e = envelope();
-        return prefix + ':' + e.channel() + ':' + e.senderId() + ':' + e.recipientId() + ':' + e.timestamp();
+        var key = prefix + ':' + e.channel() + ':' + e.senderId() + ':' + e.recipientId() + ':' + e.timestamp();
+        return content.length == 0 ? key : key + ':' + digest(content);
+    }
+
+    /** A short digest of an event's content (fields in a fixed order): equal for copies, different for others. */
+    private static String digest(Object... content) {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (var part : content) {
+                // Each field with its length: ("ab", "c") and ("a", "bc") digest differently.
+                var text = String.valueOf(part);
+                sha.update((text.length() + ":" + text + ";").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** A message from the user, or (with {@code isEcho}) a copy of a message the Page sent. */
@@ -167,6 +193,20 @@ public sealed interface WebhookEvent {
 
     /** A reaction to a message ({@code react} or {@code unreact}). */
     record Reaction(Envelope envelope, String mid, String action, String emoji) implements WebhookEvent {
+    }
+
+    /**
+     * Meta warned about, or blocked, the Page's messaging ({@code policy_enforcement}: {@code action} {@code warning}
+     * or {@code block}, and why). It concerns the Page, not a user: logged for the team, never a failure.
+     */
+    record PolicyEnforcement(Envelope envelope, String action, String reason) implements WebhookEvent {
+    }
+
+    /**
+     * A message (or postback) the account sent to itself: Instagram's self messaging ({@code is_self}), or an event
+     * whose sender is the account. Nobody to answer.
+     */
+    record SelfMessage(Envelope envelope, String mid) implements WebhookEvent {
     }
 
     /** An event kind this version does not know; kept so that it can be logged, never acted on. */
