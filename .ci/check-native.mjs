@@ -1,4 +1,5 @@
-// After `./mvnw package -Dnative` with the native-image stand-in: checks what Quarkus prepared for the native compiler.
+// After `./mvnw package -Dnative` (CI runs it with .ci/graalvm's native-image): checks what Quarkus prepared for the image
+// builder, the arguments it passed and the reflection/resource configuration, which the builder takes as given.
 // Usage: node .ci/check-native.mjs <dir where the runner jar's META-INF/native-image was extracted> <native-image args file>
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
