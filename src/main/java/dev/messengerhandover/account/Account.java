@@ -1,5 +1,6 @@
 package dev.messengerhandover.account;
 
+import dev.messengerhandover.bot.BotSettings;
 import dev.messengerhandover.config.RoutingMode;
 import dev.messengerhandover.graph.PageAccess;
 import dev.messengerhandover.handover.ThreadControl;
@@ -11,9 +12,10 @@ import dev.messengerhandover.handover.ThreadControl;
  *
  * @param id the entry id: the Page id, or the Instagram account id ({@code me} for one Page configured by its token)
  * @param pageId the Page whose token and node serve it ({@code null} for one Page configured by its token)
+ * @param bot the bot behind the default app for this account, and how to reach it
  */
 public record Account(String id, AccountKind kind, String pageId, String name, PageAccess access,
-        ThreadControl control, RoutingMode routingMode) {
+        ThreadControl control, RoutingMode routingMode, BotSettings bot) {
 
     /** The id one Page configured by its token goes by until Graph names its Page. */
     public static final String TOKEN_PAGE = "me";

@@ -1,16 +1,18 @@
 package dev.messengerhandover.account;
 
+import dev.messengerhandover.handover.Limits;
+
 /** Where an account's conversations happen: a Facebook Page on Messenger, or an Instagram professional account. */
 public enum AccountKind {
-    MESSENGER("messenger", 2000),
-    INSTAGRAM("instagram", 1000);
+    MESSENGER("messenger", new Limits(2000, 13, 20)),
+    INSTAGRAM("instagram", new Limits(1000, 13, 20));
 
     private final String wire;
-    private final int textLimit;
+    private final Limits limits;
 
-    AccountKind(String wire, int textLimit) {
+    AccountKind(String wire, Limits limits) {
         this.wire = wire;
-        this.textLimit = textLimit;
+        this.limits = limits;
     }
 
     public String wire() {
@@ -19,6 +21,11 @@ public enum AccountKind {
 
     /** The longest text the Send API takes on this platform. */
     public int textLimit() {
-        return textLimit;
+        return limits.text();
+    }
+
+    /** What one message may hold on this platform: text, quick replies, their titles. */
+    public Limits limits() {
+        return limits;
     }
 }

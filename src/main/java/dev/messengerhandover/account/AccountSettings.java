@@ -26,13 +26,32 @@ import dev.messengerhandover.handover.availability.BusinessHours;
 public record AccountSettings(String pageId, String accessToken, Optional<String> instagramId, String name,
         String inboxAppId, String instagramInboxAppId, Optional<String> catalogue, boolean welcomeBack,
         RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit, String handoffPayload,
-        double nlpConfidence, Availability availability) {
+        double nlpConfidence, Availability availability, BotChoice bot) {
+
+    /**
+     * The account's own choice of bot, field by field over the global {@code handover.bot.*}: its kind, and what
+     * reaches it. Empty fields take the global setting.
+     */
+    public record BotChoice(Optional<String> kind, Optional<String> url, Optional<String> secret,
+            Optional<String> lexBotId, Optional<String> lexAliasId, Optional<String> lexLocale,
+            Optional<String> bedrockModel, Optional<String> bedrockGuardrail, Optional<String> bedrockGuardrailVersion,
+            Optional<String> knowledge) {
+        public static final BotChoice GLOBAL = new BotChoice(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
+
+        @Override
+        public String toString() {
+            return "BotChoice[" + kind.orElse("global") + "]"; // never the secret
+        }
+    }
 
     /** The fields a Page's object may have. */
     static final Set<String> FIELDS = Set.of("accessToken", "instagramId", "name", "inboxAppId",
             "instagramInboxAppId", "catalogue", "welcomeBack", "requestPolicy", "routingMode", "fallbackLimit",
             "handoffPayload", "nlpConfidence", "timeZone", "businessHours", "closedDays", "whenClosed",
-            "notifyAfter", "giveUpAfter", "satisfaction");
+            "notifyAfter", "giveUpAfter", "satisfaction", "bot", "botUrl", "botSecret", "lexBotId", "lexAliasId",
+            "lexLocale", "bedrockModel", "bedrockGuardrail", "bedrockGuardrailVersion", "knowledge");
 
     /** The global settings, which a Page's own override. */
     public record Defaults(String inboxAppId, String instagramInboxAppId, Optional<String> catalogue,
@@ -44,7 +63,7 @@ public record AccountSettings(String pageId, String accessToken, Optional<String
     static AccountSettings of(String pageId, String token, Optional<String> instagramId, String name, Defaults d) {
         return new AccountSettings(pageId, token, instagramId, name, d.inboxAppId(), d.instagramInboxAppId(),
                 d.catalogue(), d.welcomeBack(), d.requestPolicy(), d.routingMode(), d.fallbackLimit(),
-                d.handoffPayload(), d.nlpConfidence(), d.availability());
+                d.handoffPayload(), d.nlpConfidence(), d.availability(), BotChoice.GLOBAL);
     }
 
     /** The Pages of a {@code messenger.pages} JSON object, in its order. */
@@ -93,7 +112,12 @@ public record AccountSettings(String pageId, String accessToken, Optional<String
                 integer(page, "fallbackLimit", where).orElse(defaults.fallbackLimit()),
                 string(page, "handoffPayload", where).orElse(defaults.handoffPayload()),
                 number(page, "nlpConfidence", where).orElse(defaults.nlpConfidence()),
-                availability(page, where, defaults.availability()));
+                availability(page, where, defaults.availability()),
+                new BotChoice(string(page, "bot", where), string(page, "botUrl", where),
+                        string(page, "botSecret", where), string(page, "lexBotId", where),
+                        string(page, "lexAliasId", where), string(page, "lexLocale", where),
+                        string(page, "bedrockModel", where), string(page, "bedrockGuardrail", where),
+                        string(page, "bedrockGuardrailVersion", where), string(page, "knowledge", where)));
     }
 
     /** The Page's business hours and waits: each field it gives over the global one. */

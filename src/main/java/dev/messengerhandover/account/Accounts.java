@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.messengerhandover.bot.BotSettings;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.config.MessengerConfig;
 import dev.messengerhandover.graph.PageAccess;
@@ -238,12 +239,13 @@ public class Accounts {
         var catalogue = catalogues.computeIfAbsent(settings.catalogue().orElse(""), Accounts::readCatalogue);
         fits(catalogue, kind, where);
         var inbox = kind == AccountKind.INSTAGRAM ? settings.instagramInboxAppId() : settings.inboxAppId();
+        var bot = BotChoices.settings(settings.bot(), handover.bot(), catalogue, where);
         var rules = new Rules(messenger.appId(), inbox, settings.handoffPayload(), settings.fallbackLimit(),
                 settings.welcomeBack(), settings.requestPolicy(), handover.nlpNames(), settings.nlpConfidence(),
-                settings.availability());
+                settings.availability()).with(kind.limits(), !(bot instanceof BotSettings.Catalogue));
         var control = new ThreadControl(rules, catalogue, HumanIntentMatcher.forLanguages(catalogue.languages()));
         var name = kind == AccountKind.INSTAGRAM ? settings.name() + " (Instagram)" : settings.name();
-        return new Account(id, kind, pageId, name, access, control, settings.routingMode());
+        return new Account(id, kind, pageId, name, access, control, settings.routingMode(), bot);
     }
 
     /** The global business hours and waits; a malformed one fails start-up, named. */

@@ -159,6 +159,66 @@ public interface HandoverConfig {
     Optional<String> catalogue();
 
     /**
+     * The bot behind the default app ({@code handover.bot}: {@code catalogue}, {@code http}, {@code lex} or
+     * {@code bedrock}), and how to reach each; an account may pick its own in {@code messenger.pages}.
+     */
+    Bot bot();
+
+    interface Bot {
+        /** Which bot answers: the built-in catalogue (no call), a bot of the team's own over HTTP, Lex V2, Bedrock. */
+        @io.smallrye.config.WithParentName
+        @WithDefault("catalogue")
+        String kind();
+
+        Http http();
+
+        Lex lex();
+
+        Bedrock bedrock();
+
+        interface Http {
+            /** Where the bot answers {@code POST}s of the JSON contract. */
+            Optional<java.net.URI> url();
+
+            /** The key of {@code X-Handover-Signature-256}, both ways (a secret: from Secrets Manager in AWS). */
+            Optional<String> secret();
+        }
+
+        interface Lex {
+            Optional<String> botId();
+
+            Optional<String> aliasId();
+
+            /** The bot's locale, e.g. {@code en_US}. */
+            @WithDefault("en_US")
+            String locale();
+
+            /** The bot's region; unset: the function's. */
+            Optional<String> region();
+
+            /** The intent that, fulfilled, hands the user over (a session attribute {@code handover=true} does too). */
+            @WithDefault("TalkToPerson")
+            String handoffIntent();
+        }
+
+        interface Bedrock {
+            /** A model or inference profile id (or ARN) that takes the Converse API with tool use. */
+            @WithDefault("amazon.nova-micro-v1:0")
+            String modelId();
+
+            /** The model's region; unset: the function's. */
+            Optional<String> region();
+
+            Optional<String> guardrailIdentifier();
+
+            Optional<String> guardrailVersion();
+
+            /** A Markdown file of facts the bot may answer from, besides the catalogue's (at most 64 KiB). */
+            Optional<String> knowledge();
+        }
+    }
+
+    /**
      * Run the first delivery's code paths during init, not only before a SnapStart snapshot: for provisioned
      * concurrency, where init happens ahead of traffic. Makes one DynamoDB read and one read-only Graph call.
      */

@@ -18,6 +18,7 @@ import dev.messengerhandover.graph.GraphModels.FeatureStatusResponse;
 import dev.messengerhandover.graph.GraphModels.PassRequest;
 import dev.messengerhandover.graph.GraphModels.SendRequest;
 import dev.messengerhandover.graph.GraphModels.SendResponse;
+import dev.messengerhandover.graph.GraphModels.SenderAction;
 import dev.messengerhandover.graph.GraphModels.SuccessResponse;
 import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
@@ -41,6 +42,12 @@ public interface GraphApi {
     Uni<SendResponse> send(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             SendRequest body);
+
+    @POST
+    @Path("/messages")
+    Uni<SendResponse> senderAction(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            SenderAction body);
 
     @POST
     @Path("/pass_thread_control")

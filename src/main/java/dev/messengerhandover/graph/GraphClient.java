@@ -71,6 +71,13 @@ public class GraphClient {
                 () -> api.send(version, page.node(), page.bearer(), page.appsecretProof(), body)).messageId();
     }
 
+    /** "Typing..." for the user while a bot thinks ({@code sender_action: typing_on}); no message is sent. */
+    public void typing(PageAccess page, String psid, Deadline deadline) {
+        var body = new GraphModels.SenderAction(new Recipient(psid), "typing_on");
+        call("typing_on", deadline,
+                () -> api.senderAction(version, page.node(), page.bearer(), page.appsecretProof(), body));
+    }
+
     public void passThreadControl(PageAccess page, String psid, String targetAppId, String metadata,
             Deadline deadline) {
         var body = new PassRequest(new Recipient(psid), targetAppId, metadata);

@@ -51,6 +51,11 @@ public final class GraphModels {
         }
     }
 
+    /** {@code {"recipient":{"id"},"sender_action":"typing_on"}}: what the user sees while the bot thinks. */
+    @RegisterForReflection
+    public record SenderAction(Recipient recipient, @JsonProperty("sender_action") String senderAction) {
+    }
+
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record SendResponse(@JsonProperty("recipient_id") String recipientId,

@@ -39,6 +39,14 @@ public final class Execution {
         /** The time ran out before an answer: whether the call went through is unknown. It is left, with the rest. */
         record OutOfTime() implements Result {
         }
+
+        /** The bot answered (an {@link Step.AskBot}). */
+        record Answered(BotAnswer answer) implements Result {
+        }
+
+        /** The bot gave no usable answer (an {@link Step.AskBot}): the rules fall back. */
+        record BotFailed(BotFailure failure) implements Result {
+        }
     }
 
     /** The outside world as the steps meet it, and its clock. */
@@ -99,6 +107,19 @@ public final class Execution {
                     return new Outcome(control.scheduled(s), left(todo));
                 }
                 case Result.NotTaken notTaken -> todo.removeFirst();
+                case Result.Answered answered -> {
+                    todo.removeFirst();
+                    var ask = (Step.AskBot) step;
+                    var next = control.botAnswered(s, answered.answer(), ask.routing(), world.now());
+                    s = next.state();
+                    pushFront(todo, next.steps());
+                }
+                case Result.BotFailed failed -> {
+                    todo.removeFirst();
+                    var next = control.botFailed(s, failed.failure(), world.now());
+                    s = next.state();
+                    pushFront(todo, next.steps());
+                }
                 case Result.Confirmed confirmed -> {
                     todo.removeFirst();
                     long now = world.now();

@@ -63,6 +63,12 @@ public enum Reason {
     SATISFIED("satisfied"),
     /** The user said the team did not solve their problem. */
     NOT_SATISFIED("not_satisfied"),
+    /** The bot behind the default app decided the user needs a person. */
+    BOT_DECIDED("bot_decided"),
+    /** The bot gave no usable answer (the detail says why): the catalogue's fallback answered. */
+    BOT_FAILED("bot_failed"),
+    /** A late message of the bot's was refused: the thread is not the bot's, or the window is closed. */
+    BOT_REFUSED("bot_refused"),
     /** Stored by a version that knew more reasons than this one. */
     UNKNOWN("unknown");
 

@@ -16,9 +16,12 @@ import dev.messengerhandover.handover.availability.Availability;
  * @param nlpNames built-in NLP intent / trait names meaning "wants a person"
  * @param nlpConfidence minimum confidence for those
  * @param availability business hours, what a hand-over while closed does, how long an unanswered one may wait
+ * @param limits what one message may hold on the account's platform
+ * @param askBot whether a bot of the team's own answers (http, Lex, Bedrock) rather than the catalogue
  */
 public record Rules(String botAppId, String inboxAppId, String handoffPayload, int fallbackLimit, boolean welcomeBack,
-        RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence, Availability availability) {
+        RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence, Availability availability,
+        Limits limits, boolean askBot) {
 
     /** Quick-reply payloads of the answers to the satisfaction question. */
     public static final String SATISFIED = "SATISFACTION_YES";
@@ -26,6 +29,14 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
 
     public Rules {
         nlpNames = Set.copyOf(nlpNames);
+        limits = limits == null ? Limits.MESSENGER : limits;
+    }
+
+    /** Messenger's limits, the catalogue answering. */
+    public Rules(String botAppId, String inboxAppId, String handoffPayload, int fallbackLimit, boolean welcomeBack,
+            RequestPolicy requestPolicy, Set<String> nlpNames, double nlpConfidence, Availability availability) {
+        this(botAppId, inboxAppId, handoffPayload, fallbackLimit, welcomeBack, requestPolicy, nlpNames, nlpConfidence,
+                availability, Limits.MESSENGER, false);
     }
 
     /** Always open, alerts after 10 minutes, no satisfaction question. */
@@ -37,7 +48,13 @@ public record Rules(String botAppId, String inboxAppId, String handoffPayload, i
 
     public Rules withAvailability(Availability a) {
         return new Rules(botAppId, inboxAppId, handoffPayload, fallbackLimit, welcomeBack, requestPolicy, nlpNames,
-                nlpConfidence, a);
+                nlpConfidence, a, limits, askBot);
+    }
+
+    /** The same rules on a platform of these limits, with a bot of the team's own answering or not. */
+    public Rules with(Limits l, boolean bot) {
+        return new Rules(botAppId, inboxAppId, handoffPayload, fallbackLimit, welcomeBack, requestPolicy, nlpNames,
+                nlpConfidence, availability, l, bot);
     }
 
     public enum RequestPolicy {

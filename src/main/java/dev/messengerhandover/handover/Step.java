@@ -1,15 +1,49 @@
 package dev.messengerhandover.handover;
 
+import java.util.List;
+
+import dev.messengerhandover.handover.event.WebhookEvent.Attachment;
+import dev.messengerhandover.handover.event.WebhookEvent.NlpSignal;
+
 /** A Graph API call the rules ask for. The state changes it implies are applied only once Graph confirms it. */
 public sealed interface Step {
 
     /**
-     * Send API message ({@code messaging_type: RESPONSE}); {@code offerPerson} adds the "Talk to a person" reply,
+     * A message to the user (Send API, {@code messaging_type: RESPONSE}); {@code replies} are quick replies of the
+     * bot's own, already within the platform's limits; {@code offerPerson} adds the "Talk to a person" reply after them,
      * {@code survey} the answers to the satisfaction question instead.
      */
-    record Send(String text, boolean offerPerson, boolean survey) implements Step {
+    record Send(String text, boolean offerPerson, boolean survey, List<BotAnswer.Reply> replies) implements Step {
+        public Send {
+            replies = replies == null ? List.of() : List.copyOf(replies);
+        }
+
+        public Send(String text, boolean offerPerson, boolean survey) {
+            this(text, offerPerson, survey, List.of());
+        }
+
         public Send(String text, boolean offerPerson) {
-            this(text, offerPerson, false);
+            this(text, offerPerson, false, List.of());
+        }
+    }
+
+    /**
+     * "The bot is typing" ({@code sender_action: typing_on}) before a bot that may take a while answers: a courtesy,
+     * best effort (a failure changes nothing).
+     */
+    record Typing() implements Step {
+    }
+
+    /**
+     * The user's event, to the bot behind the default app (not the catalogue): its answer becomes messages or a
+     * hand-over ({@code ThreadControl.botAnswered}), its failure the catalogue's fallback ({@code botFailed}).
+     * {@code routing} is the Page's when the rules decided, for a hand-over the bot asks for.
+     */
+    record AskBot(String mid, String text, String payload, List<Attachment> attachments, List<NlpSignal> nlp,
+            long at, Routing routing) implements Step {
+        public AskBot {
+            attachments = attachments == null ? List.of() : List.copyOf(attachments);
+            nlp = nlp == null ? List.of() : List.copyOf(nlp);
         }
     }
 
@@ -62,6 +96,8 @@ public sealed interface Step {
     default boolean hasEffect() {
         return switch (this) {
             case Send send -> true;
+            case Typing typing -> true;
+            case AskBot ask -> true;
             case SendAndPass handoff -> true;
             case Pass pass -> true;
             case Take take -> true;
@@ -75,6 +111,8 @@ public sealed interface Step {
     default String call() {
         return switch (this) {
             case Send send -> "messages";
+            case Typing typing -> "typing_on";
+            case AskBot ask -> "bot";
             case SendAndPass handoff -> "messages+pass";
             case Pass pass -> "pass_thread_control";
             case Take take -> "take_thread_control";

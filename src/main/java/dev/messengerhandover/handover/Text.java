@@ -39,4 +39,47 @@ public final class Text {
         }
         return s.substring(0, end) + "…";
     }
+
+    /**
+     * {@code text} in pieces of at most {@code max} characters each: cut after the last sentence that ends in a piece,
+     * else between words; only a word longer than a whole piece is cut (never inside a surrogate pair). A blank text
+     * is no piece.
+     */
+    public static java.util.List<String> split(String text, int max) {
+        var pieces = new java.util.ArrayList<String>();
+        var rest = text == null ? "" : text.strip();
+        while (rest.length() > max) {
+            // A sentence's end, unless it leaves most of the piece empty; then between words.
+            int cut = sentenceEnd(rest, max);
+            if (cut < max / 2) {
+                cut = max;
+                while (cut > 0 && !Character.isWhitespace(rest.charAt(cut))) {
+                    cut--;
+                }
+            }
+            if (cut <= 0) {
+                cut = Character.isHighSurrogate(rest.charAt(max - 1)) ? max - 1 : max;
+            }
+            var piece = rest.substring(0, cut).strip();
+            if (!piece.isEmpty()) {
+                pieces.add(piece);
+            }
+            rest = rest.substring(cut).strip();
+        }
+        if (!rest.isEmpty()) {
+            pieces.add(rest);
+        }
+        return pieces;
+    }
+
+    /** Where the last sentence ending in the first {@code max} characters ends (after its mark), or -1. */
+    private static int sentenceEnd(String s, int max) {
+        for (int i = Math.min(max, s.length()) - 1; i > 0; i--) {
+            char c = s.charAt(i - 1);
+            if ((c == '.' || c == '!' || c == '?' || c == '。' || c == '\n') && Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -117,8 +117,9 @@ public final class ThreadControl {
         var channel = event.envelope().channel();
         return switch (event) {
             case Message m when m.isEcho() -> onEcho(state, m, at, now);
-            case Message m -> onUserInput(state, channel, routing, m.text(), m.quickReplyPayload(), m, at, now);
-            case Postback p -> onUserInput(state, channel, routing, p.title(), p.payload(), null, at, now);
+            case Message m -> onUserInput(state, channel, routing, m.text(), m.quickReplyPayload(), m, m.mid(), at,
+                    now);
+            case Postback p -> onUserInput(state, channel, routing, p.title(), p.payload(), null, p.mid(), at, now);
             case PassThreadControl p -> onPass(state, p, channel, now);
             case TakeThreadControl t -> onTake(state, t, now);
             case RequestThreadControl r -> onRequest(state, r, channel, now);
@@ -310,7 +311,7 @@ public final class ThreadControl {
     }
 
     private Plan onUserInput(ThreadState state, Channel channel, Routing routing, String text, String payload,
-            Message message, long at, long now) {
+            Message message, String mid, long at, long now) {
         var said = text != null ? text : describe(message);
         var s = said == null ? state.withUserAt(at) : state.withLine(new Line(at, Speaker.USER, said));
         if (!isBot(s.ownerAppId()) && expired(s, now)) {
@@ -333,10 +334,13 @@ public final class ThreadControl {
                     TransitionKind.RELEASED, s.ownerAppId(), rules.botAppId(), Reason.MESSAGING_CHANNEL, null,
                     held(s, now)));
         }
-        return apologisingFirst(answer(s, routing, text, payload, message, now), now);
+        var question = new Step.AskBot(mid, text, payload, message == null ? List.of() : message.attachments(),
+                message == null ? List.of() : message.nlp(), at, routing);
+        return apologisingFirst(answer(s, routing, text, payload, message, question, now), now);
     }
 
-    private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message, long now) {
+    private Plan answer(ThreadState s, Routing routing, String text, String payload, Message message,
+            Step.AskBot question, long now) {
         if (Rules.SATISFIED.equals(payload) || Rules.NOT_SATISFIED.equals(payload)) {
             if (!s.followup().surveyed()) {
                 // A second tap, or a stale one: thanked again, counted once.
@@ -350,6 +354,14 @@ public final class ThreadControl {
         var why = handoffTrigger(text, payload, message);
         if (why != null) {
             return handoff(s.withFallbacks(0), why, routing, now);
+        }
+        if (rules.askBot()) {
+            // The team's own bot answers (what asks for a person never reaches it: handed over above). It is asked
+            // only while it may answer: not outside the user's window, where nothing it said could be sent.
+            if (!windowOpen(s, now)) {
+                return new Plan(skipped(s, now, "(the bot was not asked: the window is closed)"), List.of(), true);
+            }
+            return new Plan(s, List.of(new Step.Typing(), question), true);
         }
         var answer = catalogue.answerFor(payload, text);
         if (answer.isPresent()) {
@@ -542,6 +554,71 @@ public final class ThreadControl {
     }
 
     /**
+     * What the bot answered, as the platform takes it: each message's text in pieces within the platform's limit
+     * (cut at a sentence or a word, never mid-word), at most the platform's quick replies with titles shortened to
+     * its limit, the "Talk to a person" reply after them where there is room (not when the bot hands over), an empty
+     * message dropped; then the hand-over it asked for, on the same path as the user's (reason {@code bot_decided}).
+     */
+    public Plan botAnswered(ThreadState s, BotAnswer answer, Routing routing, long now) {
+        var limits = rules.limits();
+        var steps = new java.util.ArrayList<Step>();
+        var messages = answer.messages().stream().filter(m -> m.text() != null && !m.text().isBlank()).toList();
+        for (int i = 0; i < messages.size(); i++) {
+            var m = messages.get(i);
+            var replies = m.quickReplies().stream().filter(r -> r.title() != null && !r.title().isBlank()
+                    && r.payload() != null && !r.payload().isBlank()).limit(limits.quickReplies())
+                    .map(r -> new BotAnswer.Reply(Text.clip(r.title().strip(), limits.title()), r.payload()))
+                    .toList();
+            boolean last = i == messages.size() - 1;
+            boolean offer = last && answer.handover() == null && replies.size() < limits.quickReplies()
+                    && replies.stream().noneMatch(r -> r.payload().equals(rules.handoffPayload()));
+            var pieces = Text.split(m.text(), limits.text());
+            for (int p = 0; p < pieces.size(); p++) {
+                boolean lastPiece = p == pieces.size() - 1;
+                steps.add(new Step.Send(pieces.get(p), lastPiece && offer, false, lastPiece ? replies : List.of()));
+            }
+        }
+        var next = messages.isEmpty() ? s : s.withFallbacks(0);
+        if (!steps.isEmpty() && !windowOpen(next, now)) {
+            next = skipped(next, now, ((Step.Send) steps.get(0)).text());
+            steps.clear();
+        }
+        if (answer.handover() != null) {
+            var handoff = handoff(next.withFallbacks(0), Reason.BOT_DECIDED, routing, now);
+            next = handoff.state();
+            steps.addAll(handoff.steps());
+        }
+        return new Plan(next, steps, true);
+    }
+
+    /**
+     * The bot gave no usable answer ({@code failure}): the user is not left waiting, the catalogue's fallback
+     * answers, with the offer of a person; the history says why.
+     */
+    public Plan botFailed(ThreadState s, BotFailure failure, long now) {
+        var next = s.withTransition(new Transition(now, TransitionKind.BOT_FAILED, s.ownerAppId(), null,
+                Reason.BOT_FAILED, failure.wire(), null));
+        return say(next, now, new Step.Send(catalogue.fallback(), true));
+    }
+
+    /**
+     * Whether the bot may send a message of its own now (answering later): {@code null} if it may, else why not. Only
+     * the owner may talk, and only inside the user's window: a late bot never talks over an agent.
+     */
+    public String botMaySend(ThreadState s, boolean known, long now) {
+        if (!known) {
+            return "unknown thread: the user has not written to this account";
+        }
+        if (!isBot(s.ownerAppId()) && !expired(s, now)) {
+            return "the bot does not hold the thread: " + rules.roleOf(s.ownerAppId()).wire() + " has it";
+        }
+        if (!windowOpen(s, now)) {
+            return "outside the user's 24 h messaging window";
+        }
+        return null;
+    }
+
+    /**
      * The state after Graph confirmed {@code step} at {@code now}; {@code answer} is what a {@code thread_owner} step
      * answered ({@code null} for the other steps).
      */
@@ -556,6 +633,8 @@ public final class ThreadControl {
                 var said = s.withLine(new Line(now, Speaker.BOT, send.text())).withSent(messageId);
                 yield send.survey() ? said.withFollowup(f -> f.withSurveyed(true)) : said;
             }
+            case Step.Typing typing -> s;
+            case Step.AskBot ask -> s;
             case Step.SendAndPass handoff -> passed(s.withLine(new Line(now, Speaker.BOT, handoff.text()))
                     .withSent(messageId), handoff.targetAppId(), handoff.reason(), now);
             case Step.Pass pass -> passed(s, pass.targetAppId(), pass.reason(), now);
@@ -640,6 +719,9 @@ public final class ThreadControl {
         }
         return switch (step) {
             case Step.Send send -> new Plan(skipped(s, now, send.text()), List.of(), true);
+            case Step.Typing typing -> new Plan(s, List.of(), false);
+            case Step.AskBot ask -> new Plan(skipped(s, now, "(the bot was not asked: the window is closed)"),
+                    List.of(), true);
             case Step.SendAndPass handoff -> new Plan(skipped(s, now, handoff.text()), List.of(new Step.Pass(
                     handoff.targetAppId(), handoff.reason(), handoff.metadata())), true);
             case Step.Pass pass -> null;
@@ -662,6 +744,8 @@ public final class ThreadControl {
             case Step.GiveUp giveUp -> refusal.ownerMayHaveChanged();
             case Step.Alert alert -> false;
             case Step.Send send -> false;
+            case Step.Typing typing -> false;
+            case Step.AskBot ask -> false;
             case Step.LookupOwner lookup -> false;
         };
     }
@@ -694,6 +778,8 @@ public final class ThreadControl {
             case Step.Send send when refusal == Refusal.OUTSIDE_WINDOW -> new Plan(skipped(s, now, send.text()),
                     List.of(), true);
             case Step.Send send -> Plan.nothing(s);
+            case Step.Typing typing -> Plan.nothing(s);
+            case Step.AskBot ask -> botFailed(s, BotFailure.REFUSED, now);
             case Step.LookupOwner lookup -> Plan.nothing(s);
         };
     }

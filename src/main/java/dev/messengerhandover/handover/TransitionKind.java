@@ -32,6 +32,8 @@ public enum TransitionKind {
     HANDOFF_DEFERRED("handoff_deferred"),
     /** The user answered the satisfaction question (the reason says how). */
     SURVEY_ANSWERED("survey_answered"),
+    /** The bot behind the default app gave no usable answer; {@code detail} says why (timeout, throttled, ...). */
+    BOT_FAILED("bot_failed"),
     /** Stored by a version that knew more kinds than this one. */
     UNKNOWN("unknown");
 

@@ -48,6 +48,8 @@ public final class Measurements {
                 case ALERTED -> out.add(count(Metric.UNANSWERED_HANDOFFS, account, Dimension.OUTCOME, "alerted"));
                 case SURVEY_ANSWERED -> out.add(count(Metric.SATISFACTION_ANSWERS, account, Dimension.ANSWER,
                         t.reason() == Reason.SATISFIED ? "yes" : "no"));
+                case BOT_FAILED -> out.add(count(Metric.BOT_FAILURES, account, Dimension.KIND,
+                        t.detail() == null ? "unknown" : t.detail()));
                 default -> {
                     // followed, resync, declined requests, skipped messages, deferred hand-overs: not counted
                 }
@@ -56,7 +58,13 @@ public final class Measurements {
         return out;
     }
 
-    /** A webhook delivery and what the function answered: ok, ignored, rejected, storage_error, busy. */
+    /** What a model's answer cost on {@code account}: tokens read and written. */
+    public static List<Measurement> tokens(String account, long input, long output) {
+        return List.of(new Measurement(Metric.BOT_INPUT_TOKENS, Map.of(Dimension.ACCOUNT, account), input),
+                new Measurement(Metric.BOT_OUTPUT_TOKENS, Map.of(Dimension.ACCOUNT, account), output));
+    }
+
+    /** A webhook delivery and what the function answered: ok, ignored, rejected, storage_error, busy, unfinished. */
     public static Measurement delivery(String outcome) {
         return new Measurement(Metric.DELIVERIES, Map.of(Dimension.OUTCOME, outcome), 1);
     }

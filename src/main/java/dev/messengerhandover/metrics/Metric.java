@@ -25,7 +25,13 @@ public enum Metric {
     SATISFACTION_ANSWERS("SatisfactionAnswers", Unit.COUNT,
             List.of(List.of(Dimension.ACCOUNT, Dimension.ANSWER), List.of(Dimension.ANSWER))),
     /** A webhook delivery, by what the function answered. */
-    DELIVERIES("Deliveries", Unit.COUNT, List.of(List.of(Dimension.OUTCOME)));
+    DELIVERIES("Deliveries", Unit.COUNT, List.of(List.of(Dimension.OUTCOME))),
+    /** The bot behind the default app gave no usable answer (the catalogue's fallback answered), by why. */
+    BOT_FAILURES("BotFailures", Unit.COUNT, List.of(List.of(Dimension.ACCOUNT, Dimension.KIND), List.of())),
+    /** Tokens a model read for an answer. */
+    BOT_INPUT_TOKENS("BotInputTokens", Unit.COUNT, List.of(List.of(Dimension.ACCOUNT))),
+    /** Tokens a model wrote for an answer. */
+    BOT_OUTPUT_TOKENS("BotOutputTokens", Unit.COUNT, List.of(List.of(Dimension.ACCOUNT)));
 
     private final String metricName;
     private final Unit unit;

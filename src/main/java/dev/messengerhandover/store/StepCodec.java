@@ -9,8 +9,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.messengerhandover.handover.BotAnswer;
 import dev.messengerhandover.handover.Reason;
+import dev.messengerhandover.handover.Routing;
 import dev.messengerhandover.handover.Step;
+import dev.messengerhandover.handover.event.WebhookEvent;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -31,6 +34,33 @@ final class StepCodec {
                 m.put("text", str(send.text()));
                 m.put("offerPerson", AttributeValue.fromBool(send.offerPerson()));
                 m.put("survey", AttributeValue.fromBool(send.survey()));
+                if (!send.replies().isEmpty()) {
+                    m.put("replies", AttributeValue.fromL(send.replies().stream().map(r -> AttributeValue.fromM(
+                            Map.of("title", str(r.title()), "payload", str(r.payload())))).toList()));
+                }
+            }
+            case Step.Typing typing -> m.put("kind", str("typing"));
+            case Step.AskBot ask -> {
+                m.put("kind", str("ask_bot"));
+                putIfPresent(m, "mid", ask.mid());
+                putIfPresent(m, "text", ask.text());
+                putIfPresent(m, "payload", ask.payload());
+                m.put("at", n(ask.at()));
+                m.put("routing", str(ask.routing().name().toLowerCase(java.util.Locale.ROOT)));
+                m.put("attachments", AttributeValue.fromL(ask.attachments().stream().map(a -> {
+                    var am = new HashMap<String, AttributeValue>();
+                    putIfPresent(am, "type", a.type());
+                    putIfPresent(am, "url", a.url());
+                    return AttributeValue.fromM(am);
+                }).toList()));
+                m.put("nlp", AttributeValue.fromL(ask.nlp().stream().map(s -> {
+                    var sm = new HashMap<String, AttributeValue>();
+                    putIfPresent(sm, "kind", s.kind());
+                    putIfPresent(sm, "name", s.name());
+                    putIfPresent(sm, "value", s.value());
+                    sm.put("confidence", AttributeValue.fromN(Double.toString(s.confidence())));
+                    return AttributeValue.fromM(sm);
+                }).toList()));
             }
             case Step.SendAndPass handoff -> {
                 m.put("kind", str("send_and_pass"));
@@ -74,7 +104,17 @@ final class StepCodec {
             return Optional.empty();
         }
         return Optional.ofNullable(switch (kind) {
-            case "send" -> new Step.Send(string(m, "text"), bool(m, "offerPerson"), bool(m, "survey"));
+            case "send" -> new Step.Send(string(m, "text"), bool(m, "offerPerson"), bool(m, "survey"),
+                    list(m, "replies").stream().map(r -> new BotAnswer.Reply(string(r.m(), "title"),
+                            string(r.m(), "payload"))).toList());
+            case "typing" -> new Step.Typing();
+            case "ask_bot" -> new Step.AskBot(string(m, "mid"), string(m, "text"), string(m, "payload"),
+                    list(m, "attachments").stream().map(a -> new WebhookEvent.Attachment(string(a.m(), "type"),
+                            string(a.m(), "url"))).toList(),
+                    list(m, "nlp").stream().map(v -> new WebhookEvent.NlpSignal(string(v.m(), "kind"),
+                            string(v.m(), "name"), string(v.m(), "value"), confidence(v.m()))).toList(),
+                    num(m, "at"), "default_behaviour".equals(string(m, "routing")) ? Routing.DEFAULT_BEHAVIOUR
+                            : Routing.ROUTING);
             case "send_and_pass" -> new Step.SendAndPass(string(m, "text"), string(m, "target"), reason(m),
                     string(m, "metadata"));
             case "pass" -> new Step.Pass(string(m, "target"), reason(m), string(m, "metadata"));
@@ -96,6 +136,26 @@ final class StepCodec {
             return Optional.of(Step.Alert.Why.valueOf(name.toUpperCase(java.util.Locale.ROOT)));
         } catch (IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
+        }
+    }
+
+    private static java.util.List<AttributeValue> list(Map<String, AttributeValue> m, String name) {
+        var v = m.get(name);
+        return v == null || !v.hasL() ? java.util.List.of() : v.l().stream().filter(AttributeValue::hasM).toList();
+    }
+
+    private static double confidence(Map<String, AttributeValue> m) {
+        var v = m.get("confidence");
+        try {
+            return v == null || v.n() == null ? 0 : Double.parseDouble(v.n());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> m, String name, String value) {
+        if (value != null) {
+            m.put(name, str(value));
         }
     }
 

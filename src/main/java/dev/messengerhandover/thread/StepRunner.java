@@ -10,11 +10,16 @@ import org.jboss.logging.Logger;
 import dev.messengerhandover.account.Account;
 import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.alert.Alerts;
+import dev.messengerhandover.bot.BotException;
+import dev.messengerhandover.bot.Bots;
 import dev.messengerhandover.graph.GraphClient;
 import dev.messengerhandover.graph.GraphException;
 import dev.messengerhandover.graph.GraphModels.QuickReply;
 import dev.messengerhandover.graph.GraphModels.ThreadOwner;
+import dev.messengerhandover.handover.BotAnswer;
+import dev.messengerhandover.handover.BotRequest;
 import dev.messengerhandover.handover.Execution;
+import dev.messengerhandover.handover.Limits;
 import dev.messengerhandover.handover.Execution.Result;
 import dev.messengerhandover.handover.OwnerAnswer;
 import dev.messengerhandover.handover.Plan;
@@ -23,6 +28,8 @@ import dev.messengerhandover.handover.Refusal;
 import dev.messengerhandover.handover.Rules;
 import dev.messengerhandover.handover.Step;
 import dev.messengerhandover.handover.ThreadState;
+import dev.messengerhandover.metrics.HandoverMetrics;
+import dev.messengerhandover.metrics.Measurements;
 import dev.messengerhandover.retry.Deadline;
 
 /**
@@ -34,15 +41,27 @@ public class StepRunner {
 
     private static final Logger LOG = Logger.getLogger(StepRunner.class);
 
+    /**
+     * Kept from a bot's time for the messages its answer becomes: a bot slower than the delivery's time less this is
+     * a bot that failed, and the catalogue's fallback still goes out in time.
+     */
+    static final long SEND_RESERVE = 1_500;
+
     private final GraphClient graph;
     private final Accounts accounts;
     private final Alerts alerts;
+    private final Bots bots;
+    private final HandoverMetrics metrics;
     private final Clock clock;
+    private final java.util.Set<String> fittedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public StepRunner(GraphClient graph, Accounts accounts, Alerts alerts, Clock clock) {
+    public StepRunner(GraphClient graph, Accounts accounts, Alerts alerts, Bots bots, HandoverMetrics metrics,
+            Clock clock) {
         this.graph = graph;
         this.accounts = accounts;
         this.alerts = alerts;
+        this.bots = bots;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -74,7 +93,11 @@ public class StepRunner {
 
         @Override
         public boolean hasTimeFor(Step step) {
-            long needs = step instanceof Step.Alert ? Alerts.CALL_MILLIS : GraphClient.MIN_CALL_MILLIS;
+            long needs = switch (step) {
+                case Step.Alert alert -> Alerts.CALL_MILLIS;
+                case Step.AskBot ask -> GraphClient.MIN_CALL_MILLIS + SEND_RESERVE;
+                default -> GraphClient.MIN_CALL_MILLIS;
+            };
             if (deadline.covers(needs)) {
                 return true;
             }
@@ -92,6 +115,12 @@ public class StepRunner {
         public Result run(ThreadState state, Step step) {
             if (step instanceof Step.Alert alert) {
                 return alert(state, alert);
+            }
+            if (step instanceof Step.AskBot ask) {
+                return ask(state, ask);
+            }
+            if (step instanceof Step.Typing) {
+                return typing();
             }
             try {
                 return call(step);
@@ -133,6 +162,8 @@ public class StepRunner {
                 case Step.LookupOwner lookup -> new Result.Confirmed(answer(graph.threadOwner(page, userId, deadline)),
                         null);
                 case Step.Alert alert -> throw new IllegalArgumentException("an alert is not a Graph call");
+                case Step.AskBot ask -> throw new IllegalArgumentException("a bot is not a Graph call");
+                case Step.Typing typing -> throw new IllegalArgumentException("typing is a courtesy apart");
             };
         }
 
@@ -140,14 +171,81 @@ public class StepRunner {
         private String send(Step.Send send) {
             var control = account.control();
             var survey = control.catalogue().survey();
-            var replies = send.survey()
-                    ? List.of(QuickReply.text(survey.yes(), Rules.SATISFIED), QuickReply.text(survey.no(),
-                            Rules.NOT_SATISFIED))
-                    : send.offerPerson()
-                            ? List.of(QuickReply.text(control.catalogue().talkToPersonTitle(),
-                                    control.rules().handoffPayload()))
-                            : List.<QuickReply>of();
+            var replies = new java.util.ArrayList<QuickReply>();
+            send.replies().forEach(r -> replies.add(QuickReply.text(r.title(), r.payload())));
+            if (send.survey()) {
+                replies.add(QuickReply.text(survey.yes(), Rules.SATISFIED));
+                replies.add(QuickReply.text(survey.no(), Rules.NOT_SATISFIED));
+            } else if (send.offerPerson()) {
+                replies.add(QuickReply.text(control.catalogue().talkToPersonTitle(), control.rules().handoffPayload()));
+            }
             return graph.send(account.access(), userId, send.text(), replies, deadline);
+        }
+
+        /** "Typing...": a courtesy; whatever Graph says, nothing changes (the platform may not show it). */
+        private Result typing() {
+            try {
+                graph.typing(account.access(), userId, deadline);
+                return Result.Confirmed.DONE;
+            } catch (GraphException | GraphClient.OutOfTime e) {
+                LOG.debugf("thread %s: typing_on not shown: %s", userId, e.getMessage());
+                return new Result.NotTaken("typing_on");
+            }
+        }
+
+        /**
+         * The account's bot, asked once, with the time the delivery has left less what its answer's messages need:
+         * a bot slower than that has failed, and the catalogue's fallback goes out instead.
+         */
+        private Result ask(ThreadState state, Step.AskBot ask) {
+            var control = account.control();
+            var request = new BotRequest(state.pageId(), account.kind().wire(), account.name(), userId, ask.mid(),
+                    ask.text(), ask.payload(), ask.attachments(), ask.nlp(), ask.at(), state.transcript(),
+                    state.fallbacks(), control.catalogue().languages().isEmpty() ? "en"
+                            : control.catalogue().languages().get(0));
+            long started = System.nanoTime();
+            try {
+                var answer = bots.ask(account.bot(), request, deadline.less(SEND_RESERVE));
+                LOG.infof("thread %s: %s bot answered in %d ms: %d message(s)%s", userId, account.bot().kind(),
+                        (System.nanoTime() - started) / 1_000_000, answer.messages().size(),
+                        answer.handover() != null ? ", and a hand-over" : "");
+                var usage = answer.usage();
+                if (usage.inputTokens() > 0 || usage.outputTokens() > 0) {
+                    Measurements.tokens(state.pageId(), usage.inputTokens(), usage.outputTokens())
+                            .forEach(metrics::add);
+                }
+                logFitted(answer, control.rules().limits());
+                return new Result.Answered(answer);
+            } catch (BotException e) {
+                LOG.warnf("thread %s: %s bot failed (%s) after %d ms: %s; the catalogue's fallback answers", userId,
+                        account.bot().kind(), e.failure().wire(), (System.nanoTime() - started) / 1_000_000,
+                        e.getMessage());
+                return new Result.BotFailed(e.failure());
+            }
+        }
+
+        /** What the platform's limits take off a bot's answer, said once per account and kind of cut. */
+        private void logFitted(BotAnswer answer, Limits limits) {
+            for (var m : answer.messages()) {
+                var cuts = new java.util.ArrayList<String>();
+                if (m.text() != null && m.text().length() > limits.text()) {
+                    cuts.add("a text of " + m.text().length() + " characters split (the limit is " + limits.text()
+                            + ")");
+                }
+                if (m.quickReplies().size() > limits.quickReplies()) {
+                    cuts.add((m.quickReplies().size() - limits.quickReplies()) + " quick replies past "
+                            + limits.quickReplies() + " dropped");
+                }
+                if (m.quickReplies().stream().anyMatch(r -> r.title() != null && r.title().length() > limits.title())) {
+                    cuts.add("quick reply titles over " + limits.title() + " characters shortened");
+                }
+                for (var cut : cuts) {
+                    if (fittedLogged.add(account.id() + ':' + cut.replaceAll("[0-9]+", "#"))) {
+                        LOG.infof("%s: the bot's answer did not fit %s: %s (said once)", account, account.kind()
+                                .wire(), cut);
+                    }
+                }
+            }
         }
 
         /** An alert SNS did not take leaves the thread as it was: it stays owed, and the next sweep sends it. */

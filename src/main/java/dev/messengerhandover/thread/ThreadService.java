@@ -16,6 +16,7 @@ import org.jboss.logging.MDC;
 import dev.messengerhandover.account.Account;
 import dev.messengerhandover.alert.Alerts;
 import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.handover.BotAnswer;
 import dev.messengerhandover.handover.Execution;
 import dev.messengerhandover.handover.Plan;
 import dev.messengerhandover.handover.Reason;
@@ -183,6 +184,33 @@ public class ThreadService {
                 return account.control().onDue(state, now, routing);
             }, work).state();
             return new DueVisit(decidedOn[0] != null ? decidedOn[0] : after, after);
+        } finally {
+            LOG_FIELDS.forEach(MDC::remove);
+        }
+    }
+
+    /**
+     * A message the account's bot sends on its own (answering later), through the same rules as its answers: sent
+     * only while the bot may talk (it holds the thread, inside the user's window). {@code key} makes a retried POST a
+     * no-op. Returns why it was refused, or {@code null} when it was sent (or already was).
+     */
+    public String applyBotMessage(Account account, String pageId, String userId, BotAnswer answer, String key,
+            Deadline deadline) {
+        var work = deadline.less(STORE_RESERVE);
+        var refused = new String[1];
+        MDC.put("account", pageId);
+        MDC.put("platform", account.kind().wire());
+        MDC.put("user", userId);
+        MDC.put("event", "bot_message");
+        try {
+            var routing = routings.of(account, work);
+            applyOne(account, null, pageId, userId, key, "bot message", state -> {
+                long now = clock.millis();
+                var control = account.control();
+                refused[0] = control.botMaySend(state, state.userAt() > 0, now);
+                return refused[0] != null ? Plan.nothing(state) : control.botAnswered(state, answer, routing, now);
+            }, work);
+            return refused[0];
         } finally {
             LOG_FIELDS.forEach(MDC::remove);
         }

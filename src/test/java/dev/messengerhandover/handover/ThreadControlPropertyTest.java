@@ -46,6 +46,10 @@ import dev.messengerhandover.testing.Conversations;
  * <li>control another app gains lasts 24 h from the clock's now, however late its event arrived;</li>
  * <li>the agent's context (a pass's metadata) is under 1000 characters, and quotes the user whenever the user said
  * anything;</li>
+ * <li>with a bot of the team's own (a third of the conversations; any answer: any Unicode and length, any number of
+ * quick replies, a hand-over with or without words; or any failure, or too slow): it is asked only while it holds the
+ * thread inside the window, at most once per event however many deliveries; every message sent fits the platform's
+ * limits (Messenger's, Instagram's or WhatsApp's); a hand-over it decides passes once;</li>
  * <li>an event on {@code standby} never makes the bot send;</li>
  * <li>the bot never sends while the stored owner is another app, nor outside the user's 24 h messaging window (at the
  * clock's now);</li>
@@ -96,9 +100,33 @@ class ThreadControlPropertyTest {
         var availability = new Availability(hours, random.nextBoolean() ? WhenClosed.PASS : WhenClosed.KEEP,
                 Duration.ofMinutes(1 + random.nextInt(30)), random.nextBoolean() ? Optional.empty()
                         : Optional.of(Duration.ofMinutes(5 + random.nextInt(120))), random.nextBoolean());
+        // Messenger's, Instagram's or WhatsApp's limits; the catalogue answering, or a bot of the team's own.
+        var limits = LIMITS[random.nextInt(LIMITS.length)];
         return new ThreadControl(new Rules(BOT, INBOX, "TALK_TO_PERSON", 2, random.nextBoolean(),
                 RequestPolicy.PAGE_INBOX_ONLY, Set.of("human_agent", "talk_to_person", "wit$talk_to_human"), 0.8,
-                availability), catalogue, new HumanIntentMatcher());
+                availability).with(limits, random.nextInt(3) == 0), catalogue, new HumanIntentMatcher());
+    }
+
+    private static final Limits[] LIMITS = { Limits.MESSENGER, new Limits(1000, 13, 20), new Limits(4096, 3, 20) };
+
+    /**
+     * Whatever a bot may answer: no message or several, any Unicode and length (past every platform's limit too),
+     * any number of quick replies with any titles (blank, long), a hand-over with or without words.
+     */
+    private static BotAnswer anyAnswer(Random random) {
+        var messages = new java.util.ArrayList<BotAnswer.Message>();
+        for (int i = 0, n = random.nextInt(4); i < n; i++) {
+            var text = random.nextInt(10) == 0 ? null : random.nextInt(8) == 0
+                    ? Conversations.text(random).repeat(2 + random.nextInt(4)) : Conversations.text(random);
+            var replies = new java.util.ArrayList<BotAnswer.Reply>();
+            for (int r = 0, k = random.nextInt(4) == 0 ? random.nextInt(25) : random.nextInt(3); r < k; r++) {
+                replies.add(new BotAnswer.Reply(random.nextInt(10) == 0 ? "" : Conversations.text(random),
+                        random.nextInt(10) == 0 ? null : "P" + random.nextInt(100)));
+            }
+            messages.add(new BotAnswer.Message(text, replies));
+        }
+        var handover = random.nextInt(5) == 0 ? (random.nextBoolean() ? "the user wants a refund" : "") : null;
+        return new BotAnswer(messages, handover, new BotAnswer.Usage(random.nextInt(900), random.nextInt(200)));
     }
 
     /** What the conversations came to, so that a generator that stops reaching a path fails the test. */
@@ -110,7 +138,8 @@ class ThreadControlPropertyTest {
         assertThat(REACHED).as("paths the conversations reached").containsKeys("answered", "alerted",
                 "taken_back/nobody_answered", "alerted/give_up_refused", "alerted/unanswered", "expired/unanswered",
                 "handoff_deferred", "survey_answered", "offered", "apologised", "sns down", "left for the redelivery",
-                "resumed", "cut off", "own echo", "agent echo without app", "late");
+                "resumed", "cut off", "own echo", "agent echo without app", "late", "bot asked", "bot too slow",
+                "bot failed", "bot handed over", "passed/bot_decided", "bot_failed/bot_failed");
     }
 
     private static void reached(ThreadState before, ThreadState after) {
@@ -201,6 +230,7 @@ class ThreadControlPropertyTest {
             Random random) {
         Object key = event;
         int passesBefore = platform.passes;
+        int askedBefore = platform.botAsked;
         for (int delivery = 0; delivery < 6 && !thread.applied.contains(key); delivery++) {
             // Mostly the 10.5 s the steps get of a 15 s budget; sometimes a slow Graph has spent most of it.
             long budget = delivery == 5 ? 60_000 : switch (random.nextInt(6)) {
@@ -219,6 +249,8 @@ class ThreadControlPropertyTest {
             now = world.now + (thread.applied.contains(key) ? 0 : 1_000 + random.nextInt(60_000));
         }
         assertThat(platform.passes - passesBefore).as("passes Graph accepted for one event, however delivered")
+                .isLessThanOrEqualTo(1);
+        assertThat(platform.botAsked - askedBefore).as("the bot asked about one event, however delivered")
                 .isLessThanOrEqualTo(1);
         return now;
     }
@@ -270,7 +302,9 @@ class ThreadControlPropertyTest {
             assertThat(state.followup().surveyed()).as("a satisfaction answer without the question").isTrue();
             assertThat(after.followup().surveyed()).isFalse();
         }
-        boolean closed = !control.rules().availability().isOpen(now);
+        // A hand-over is decided when the user asks (now), or when the bot answers that it is needed.
+        long decided = world.platform.botAnsweredAt > now ? world.platform.botAnsweredAt : now;
+        boolean closed = !control.rules().availability().isOpen(decided);
         if (closed && control.rules().availability().whenClosed() == WhenClosed.KEEP) {
             assertThat(gained(state, after)).as("hand-overs while away, the bot keeping the conversation")
                     .noneMatch(t -> t.kind() == TransitionKind.PASSED && t.reason() != Reason.REQUESTED);
@@ -372,75 +406,6 @@ class ThreadControlPropertyTest {
         }
     }
 
-    /** A plan's steps, then the state as it is stored ({@code StepRunner.run}). */
-    private static ThreadState run(Plan plan, long at, Platform platform) {
-        for (int i = 0; i < plan.steps().size(); i++) {
-            if (plan.steps().get(i) instanceof Step.Send send
-                    && send.text().equals(catalogue.away().sorryForSilence())) {
-                assertThat(i).as("an apology is followed by an answer").isLessThan(plan.steps().size() - 1);
-                REACHED.merge("apologised", 1, Integer::sum);
-            }
-        }
-        return control.scheduled(runSteps(plan, at, platform));
-    }
-
-    private static ThreadState runSteps(Plan plan, long at, Platform platform) {
-        var s = plan.state();
-        for (var step : plan.steps()) {
-            s = runStep(s, step, at, platform);
-        }
-        return s;
-    }
-
-    private static ThreadState runStep(ThreadState s, Step step, long at, Platform platform) {
-        return switch (step) {
-            case Step.Send send -> {
-                assertMaySend(s, at, send.text());
-                yield platform.accepts(step) ? control.confirmed(s, step, at, null) : refused(s, step, at, platform);
-            }
-            case Step.SendAndPass handoff -> {
-                assertMaySend(s, at, handoff.text());
-                assertThat(handoff.metadata()).hasSizeLessThan(ThreadControl.METADATA_LIMIT);
-                if (!platform.accepts(step)) {
-                    yield refused(s, step, at, platform);
-                }
-                var after = control.confirmed(s, step, at, null);
-                assertThat(after.ownerAppId()).as("owner after a confirmed hand-over").isEqualTo(handoff.targetAppId());
-                yield after;
-            }
-            case Step.Pass pass -> {
-                assertContext(s, pass);
-                if (!platform.accepts(step)) {
-                    yield refused(s, step, at, platform);
-                }
-                var after = control.confirmed(s, step, at, null);
-                assertThat(after.ownerAppId()).as("owner after a confirmed pass").isEqualTo(pass.targetAppId());
-                yield after;
-            }
-            case Step.Take take -> platform.accepts(step) ? control.confirmed(s, step, at, null)
-                    : refused(s, step, at, platform);
-            case Step.GiveUp giveUp -> platform.accepts(step)
-                    ? runSteps(control.after(control.confirmed(s, step, at, null), step, at), at, platform)
-                    : refused(s, step, at, platform);
-            // SNS down: the thread is left as it was, for the next sweep.
-            case Step.Alert alert -> {
-                if (platform.accepts(step)) {
-                    yield control.confirmed(s, step, at, null);
-                }
-                REACHED.merge("sns down", 1, Integer::sum);
-                yield s;
-            }
-            case Step.LookupOwner lookup -> control.confirmed(s, step, at, platform.lookup());
-        };
-    }
-
-    private static ThreadState refused(ThreadState s, Step step, long at, Platform platform) {
-        var refusal = platform.lastRefusal;
-        var owner = ThreadControl.ownerMattersWhenRefused(step, refusal) ? platform.lookup() : null;
-        return runSteps(control.refused(s, step, at, owner, refusal, "HTTP 400: refused (" + refusal + ")"), at,
-                platform);
-    }
-
     private static void assertMaySend(ThreadState s, long now, String text) {
         assertThat(text).as("a text the bot sends").doesNotContain(BotCatalogue.OPENING);
         assertThat(s.ownerAppId()).as("stored owner when the bot sends \"%s\"", text).isEqualTo(BOT);
@@ -451,8 +416,12 @@ class ThreadControlPropertyTest {
         var metadata = pass.metadata();
         assertThat(metadata).hasSizeLessThan(ThreadControl.METADATA_LIMIT)
                 .startsWith("reason=" + pass.reason().wire() + "; ");
+        // Quoting what the user said while the transcript has it (the bot's own lines may push old ones out of it
+        // between a bot's decision and the pass: the context was taken when the hand-over was decided).
         boolean userSpoke = s.transcript().stream().anyMatch(l -> l.who() == Speaker.USER);
-        assertThat(metadata.endsWith(": ")).as("context without a quote: %s", metadata).isEqualTo(!userSpoke);
+        if (userSpoke) {
+            assertThat(metadata).as("context without a quote").doesNotEndWith(": ");
+        }
     }
 
     private static void assertBounded(ThreadState s) {
@@ -533,8 +502,14 @@ class ThreadControlPropertyTest {
                 assertThat(n).as("alerts for the hand-over at %d", alert.handedOverAt()).isLessThanOrEqualTo(1);
                 return Result.Confirmed.DONE;
             }
+            if (step instanceof Step.AskBot ask) {
+                return ask(s, ask);
+            }
             switch (step) {
-                case Step.Send send -> assertMaySend(s, now, send.text());
+                case Step.Send send -> {
+                    assertMaySend(s, now, send.text());
+                    assertFits(send);
+                }
                 case Step.SendAndPass handoff -> {
                     assertMaySend(s, now, handoff.text());
                     assertThat(handoff.metadata()).hasSizeLessThan(ThreadControl.METADATA_LIMIT);
@@ -564,6 +539,48 @@ class ThreadControlPropertyTest {
             return new Result.Confirmed(null, platform.messageId(step));
         }
 
+        /**
+         * The bot: asked only while it may answer, and at most once per event whatever the deliveries; it answers
+         * anything, fails in any way, or takes longer than the time it has (a failure: the fallback answers).
+         */
+        private Result ask(ThreadState s, Step.AskBot ask) {
+            assertThat(s.ownerAppId()).as("the stored owner when the bot is asked").isEqualTo(BOT);
+            assertThat(ThreadControl.windowOpen(s, now)).as("the window when the bot is asked").isTrue();
+            platform.botAsked++;
+            REACHED.merge("bot asked", 1, Integer::sum);
+            long took = random.nextInt(6) == 0 ? 20_000 : 50 + random.nextInt(2_000);
+            if (now + took > deadline - 1_500) {
+                now = Math.max(now, deadline - 1_500);
+                REACHED.merge("bot too slow", 1, Integer::sum);
+                return new Result.BotFailed(BotFailure.TIMEOUT);
+            }
+            now += took;
+            platform.botAnsweredAt = now;
+            if (random.nextInt(6) == 0) {
+                REACHED.merge("bot failed", 1, Integer::sum);
+                return new Result.BotFailed(BotFailure.values()[random.nextInt(BotFailure.values().length)]);
+            }
+            var answer = anyAnswer(random);
+            if (answer.handover() != null) {
+                REACHED.merge("bot handed over", 1, Integer::sum);
+            }
+            return new Result.Answered(answer);
+        }
+
+        /** A message within the platform's limits, whatever the bot answered. */
+        private static void assertFits(Step.Send send) {
+            var limits = control.rules().limits();
+            assertThat(send.text()).as("a text sent").isNotBlank().hasSizeLessThanOrEqualTo(limits.text());
+            int replies = send.replies().size() + (send.offerPerson() || send.survey() ? 1 : 0)
+                    + (send.survey() ? 1 : 0);
+            assertThat(replies).as("quick replies of a message").isLessThanOrEqualTo(Math.max(
+                    limits.quickReplies(), 2));
+            assertThat(send.replies()).allSatisfy(r -> {
+                assertThat(r.title()).isNotBlank().hasSizeLessThanOrEqualTo(limits.title());
+                assertThat(r.payload()).isNotBlank();
+            });
+        }
+
         @Override
         public OwnerAnswer ownerNow() {
             long took = latency();
@@ -588,6 +605,8 @@ class ThreadControlPropertyTest {
         String owner = BOT;
         Refusal lastRefusal = Refusal.OTHER;
         int passes;
+        int botAsked;
+        long botAnsweredAt;
         final List<String> botMids = new ArrayList<>();
         final Map<Long, Integer> alerts = new java.util.HashMap<>();
 
@@ -631,6 +650,8 @@ class ThreadControlPropertyTest {
             }
             return switch (step) {
                 case Step.Send send -> botMay;
+                case Step.Typing typing -> true;
+                case Step.AskBot ask -> true;
                 case Step.SendAndPass handoff -> {
                     if (routing != Routing.ROUTING) {
                         lastRefusal = Refusal.OTHER; // thread_control is only there with a default app
