@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 import dev.messengerhandover.dev.platform.MessengerPlatform;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 
 /**
  * An HTTP stand-in for the Graph API's Messenger endpoints, on the same model of the platform as the dev-mode emulator
@@ -25,20 +27,37 @@ import dev.messengerhandover.dev.platform.MessengerPlatform;
  * cannot drift apart. It speaks Graph's wire format (paths, JSON bodies, the {@code {"error":{...}}} shape and status
  * codes), records every call, and can be told to fail, hang or slow down. It is not told about every user message:
  * a user it has not heard of is one who wrote just now ({@link #userWrote} says otherwise).
+ * <p>
+ * It serves WhatsApp Business numbers next to the Pages, on {@link WhatsAppPlatform} ({@link #addWhatsApp}): a call
+ * whose node is one of their phone number ids ({@code /{version}/{phone-number-id}/messages|thread_control}) goes to
+ * that number, with its token checked; the webhook events those calls cause are kept ({@link #waEvents}).
  */
 public final class GraphStandIn implements AutoCloseable {
 
     public static final String INBOX_APP_ID = MessengerPlatform.PAGE_INBOX_APP_ID;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request as Graph received it ({@code node}: the Page id, or {@code me}), and the status it answered. */
+    /**
+     * One request as Graph received it ({@code node}: the Page id, {@code me}, or a WhatsApp phone number id), and the
+     * status it answered.
+     */
     public record Call(String method, String node, String endpoint, String query, String authorization, JsonNode body,
             int status, JsonNode answer) {
+        /** The user the call is for: a PSID or IGSID, or on WhatsApp the {@code to} (or BSUID {@code recipient}). */
         public String psid() {
+            if (body != null && body.has("to")) {
+                return body.path("to").asText();
+            }
             if (body != null && body.has("recipient")) {
-                return body.path("recipient").path("id").asText();
+                var recipient = body.path("recipient");
+                return recipient.isTextual() ? recipient.asText() : recipient.path("id").asText();
             }
             return GraphStandIn.query(query).get("recipient");
+        }
+
+        /** A call to the WhatsApp Cloud API (its body says {@code messaging_product: whatsapp}). */
+        public boolean whatsApp() {
+            return body != null && "whatsapp".equals(body.path("messaging_product").asText(null));
         }
 
         /** The {@code appsecret_proof} the call carried, or {@code null}. */
@@ -50,19 +69,34 @@ public final class GraphStandIn implements AutoCloseable {
             return status == 200;
         }
 
-        /** A hand-over: {@code pass_thread_control}, or a message carrying {@code thread_control: pass}. */
+        /**
+         * A hand-over: {@code pass_thread_control}, a message carrying {@code thread_control: pass}, or on WhatsApp a
+         * {@code thread_control} with {@code action: pass}.
+         */
         public boolean passes() {
             return endpoint.equals("pass_thread_control") || endpoint.equals("messages") && body != null
-                    && "pass".equals(body.path("thread_control").path("control_type").asText(null));
+                    && "pass".equals(body.path("thread_control").path("control_type").asText(null))
+                    || endpoint.equals("thread_control") && body != null
+                    && "pass".equals(body.path("action").asText(null));
         }
 
-        /** The id Graph gave the message this call sent ({@code null}: none). */
+        /** The id Graph gave the message this call sent ({@code null}: none); on WhatsApp its {@code wamid}. */
         public String messageId() {
-            return answer == null ? null : answer.path("message_id").asText(null);
+            if (answer == null) {
+                return null;
+            }
+            return answer.has("messages") ? answer.path("messages").path(0).path("id").asText(null)
+                    : answer.path("message_id").asText(null);
         }
 
-        /** The app a hand-over went to. */
+        /**
+         * The app a hand-over went to; on WhatsApp the role, which is all a pass names ({@code escalation} when it
+         * names none, as the bot's passes go).
+         */
         public String passedTo() {
+            if (endpoint.equals("thread_control")) {
+                return body.path("control_pass").path("target_role").asText(WhatsAppPlatform.ESCALATION);
+            }
             return endpoint.equals("pass_thread_control") ? body.path("target_app_id").asText(null)
                     : body.path("thread_control").path("app_id").asText(null);
         }
@@ -76,6 +110,13 @@ public final class GraphStandIn implements AutoCloseable {
     public record Page(String pageId, String token, String instagramId) {
     }
 
+    /**
+     * One WhatsApp Business number the stand-in serves, the bot (this stand-in's app) its primary for Service, with
+     * its escalation partner (the helpdesk) and standby partner ({@code null}: none).
+     */
+    public record WhatsAppNumber(WhatsAppPlatform.PhoneNumber number, String escalationAppId, String standbyAppId) {
+    }
+
     private final LocalHttpServer server;
     private final List<Page> pages;
     private final String appSecret;
@@ -84,6 +125,10 @@ public final class GraphStandIn implements AutoCloseable {
     private final LongSupplier clock;
     /** By Page id, in the order given; the first also takes calls with a token nobody has. */
     private final Map<String, MessengerPlatform> platforms = new java.util.LinkedHashMap<>();
+    private final List<WhatsAppNumber> whatsAppNumbers = new ArrayList<>();
+    /** By phone number id, in the order added. */
+    private final Map<String, WhatsAppPlatform> whatsApp = new java.util.LinkedHashMap<>();
+    private final List<WhatsAppPlatform.Event> whatsAppEvents = new ArrayList<>();
     private MessengerPlatform.Mode mode = MessengerPlatform.Mode.ROUTING;
     private final List<Call> calls = new ArrayList<>();
     private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
@@ -122,6 +167,39 @@ public final class GraphStandIn implements AutoCloseable {
                     INBOX_APP_ID, page.instagramId(), MessengerPlatform.INSTAGRAM_INBOX_APP_ID, connectedApps, mode,
                     clock, true));
         }
+        whatsApp.clear();
+        whatsAppNumbers.forEach(this::newWhatsApp);
+        synchronized (whatsAppEvents) {
+            whatsAppEvents.clear();
+        }
+    }
+
+    private void newWhatsApp(WhatsAppNumber n) {
+        whatsApp.put(n.number().phoneNumberId(), new WhatsAppPlatform(n.number(),
+                new WhatsAppPlatform.Apps(botAppId, n.escalationAppId(), n.standbyAppId()), clock, true));
+    }
+
+    /**
+     * Serves a WhatsApp Business number too, on the same server: its calls are told apart by their node, the phone
+     * number id. Kept across {@link #reset}. Returns this stand-in.
+     */
+    public synchronized GraphStandIn addWhatsApp(WhatsAppNumber number) {
+        whatsAppNumbers.add(number);
+        newWhatsApp(number);
+        return this;
+    }
+
+    /** The WhatsApp number that holds this user's thread (a user it never heard of: the first number's). */
+    private WhatsAppPlatform whatsAppOf(String waId) {
+        if (whatsApp.isEmpty()) {
+            throw new IllegalStateException("the stand-in serves no WhatsApp number: addWhatsApp first");
+        }
+        for (var number : whatsApp.values()) {
+            if (number.knows(waId)) {
+                return number;
+            }
+        }
+        return whatsApp.values().iterator().next();
     }
 
     /** The Page that holds this user's thread (a user the stand-in never heard of: the first Page's). */
@@ -179,10 +257,13 @@ public final class GraphStandIn implements AutoCloseable {
                 .toList();
     }
 
-    /** Texts of the messages Graph accepted for this user, in order. */
+    /** Texts of the messages Graph accepted for this user, in order (WhatsApp: a text's or reply buttons' body). */
     public List<String> sentTexts(String psid) {
         return calls(psid, "messages").stream().filter(Call::ok)
-                .map(c -> c.body().path("message").path("text").asText()).toList();
+                .map(c -> c.whatsApp() ? c.body().path("text").path("body")
+                        .asText(c.body().path("interactive").path("body").path("text").asText())
+                        : c.body().path("message").path("text").asText())
+                .toList();
     }
 
     /** The owning app for this user, {@code null} when idle. */
@@ -215,9 +296,74 @@ public final class GraphStandIn implements AutoCloseable {
         platformOf(psid).userWrote(psid, at);
     }
 
-    /** A Page's token is revoked or rotated: calls with the old one get 190 from now on. */
+    /** A Page's (or a WhatsApp number's) token is revoked or rotated: calls with the old one get 190 from now on. */
     public synchronized void token(String pageId, String token) {
+        if (whatsApp.containsKey(pageId)) {
+            whatsApp.get(pageId).token(token);
+            return;
+        }
         platforms.get(pageId).token(token);
+    }
+
+    // --- WhatsApp ------------------------------------------------------------------------------------------------
+
+    /** The app that owns this WhatsApp user's thread, {@code null} when idle. */
+    public synchronized String waOwnerOf(String waId) {
+        return whatsAppOf(waId).ownerOf(waId);
+    }
+
+    /**
+     * The WhatsApp number heard the user write at {@code at} (epoch millis): their customer service window runs from
+     * then, and an idle thread went to the bot, the primary.
+     */
+    public synchronized void userWroteOnWhatsApp(String waId, long at) {
+        whatsAppOf(waId).userWrote(waId, at);
+    }
+
+    /** The same, for a user of a given number (when the stand-in serves several). */
+    public synchronized void userWroteOnWhatsApp(String phoneNumberId, String waId, long at) {
+        whatsApp.get(phoneNumberId).userWrote(waId, at);
+    }
+
+    /**
+     * Something happens on the first WhatsApp number, under the stand-in's lock: a user writes or taps, the helpdesk
+     * replies, takes or is Done. The webhook events of an {@link WhatsAppPlatform.Answer} are kept with the others.
+     */
+    public <T> T onWhatsApp(Function<WhatsAppPlatform, T> action) {
+        return onWhatsApp(null, action);
+    }
+
+    /** The same on the number {@code phoneNumberId} ({@code null}: the first). */
+    public synchronized <T> T onWhatsApp(String phoneNumberId, Function<WhatsAppPlatform, T> action) {
+        var number = phoneNumberId == null ? whatsAppOf("") : whatsApp.get(phoneNumberId);
+        var result = action.apply(number);
+        if (result instanceof WhatsAppPlatform.Answer answer) {
+            keep(answer.events());
+        }
+        return result;
+    }
+
+    /** Every webhook event WhatsApp owes an app since the last {@link #reset}, in order. */
+    public List<WhatsAppPlatform.Event> waEvents() {
+        synchronized (whatsAppEvents) {
+            return List.copyOf(whatsAppEvents);
+        }
+    }
+
+    /** The events about this WhatsApp user. */
+    public List<WhatsAppPlatform.Event> waEvents(String waId) {
+        return waEvents().stream().filter(e -> waId.equals(e.waId())).toList();
+    }
+
+    /** The events about this WhatsApp user owed to {@code appId}. */
+    public List<WhatsAppPlatform.Event> waEvents(String waId, String appId) {
+        return waEvents(waId).stream().filter(e -> appId.equals(e.appId())).toList();
+    }
+
+    private void keep(List<WhatsAppPlatform.Event> events) {
+        synchronized (whatsAppEvents) {
+            whatsAppEvents.addAll(events);
+        }
     }
 
     /** The Pages' routing: Conversation Routing with the bot as default app, or default behaviour. */
@@ -235,7 +381,7 @@ public final class GraphStandIn implements AutoCloseable {
         latencyMillis = millis;
     }
 
-    /** Forgets every call, fault and thread; back to Conversation Routing. */
+    /** Forgets every call, fault, thread and WhatsApp event; back to Conversation Routing. */
     public synchronized void reset() {
         synchronized (calls) {
             calls.clear();
@@ -326,6 +472,13 @@ public final class GraphStandIn implements AutoCloseable {
             return new Answer(400, error(100, 33, "Unsupported " + method + " request: " + uri.getPath(), false));
         }
         var bearer = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
+        var number = whatsApp.get(parts[2]);
+        if (number != null) {
+            var answer = number.graph(method, parts[2], parts.length == 4 ? parts[3] : null, bearer, body,
+                    query(uri.getRawQuery()));
+            keep(answer.events());
+            return new Answer(answer.status(), answer.body().toString());
+        }
         var answer = platformOfToken(bearer).graph(method, parts[2], parts.length == 4 ? parts[3] : null, bearer,
                 body, query(uri.getRawQuery()));
         return new Answer(answer.status(), answer.body().toString());

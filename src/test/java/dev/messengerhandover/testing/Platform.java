@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.messengerhandover.dev.PlatformClock;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -24,6 +25,15 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
     public static final String INSTAGRAM_ID = "17841400000000004";
     public static final String SECOND_PAGE_ID = "200000000000005";
     public static final String SECOND_PAGE_TOKEN = "test-second-page-token";
+    /**
+     * The WhatsApp Business number the Graph stand-in serves next to the Pages ({@link WhatsApp} builds its
+     * deliveries), its account, the bot's token for it, and its escalation partner, a helpdesk app.
+     */
+    public static final String WHATSAPP_NUMBER_ID = "106540352242922";
+    public static final String WHATSAPP_DISPLAY_NUMBER = "15550783881";
+    public static final String WABA_ID = "102290129340398";
+    public static final String WHATSAPP_TOKEN = "test-whatsapp-token";
+    public static final String HELPDESK_APP_ID = "400000000000006";
 
     public static final String PAGES_SECRET = "messenger-handover/test-pages";
     /**
@@ -79,6 +89,8 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
                 : List.of(new GraphStandIn.Page(PAGE_ID, PAGE_TOKEN, INSTAGRAM_ID));
         graph = new GraphStandIn(pages, APP_SECRET, APP_ID, Set.of(GraphStandIn.INBOX_APP_ID, OTHER_APP_ID),
                 Messenger::now);
+        graph.addWhatsApp(new GraphStandIn.WhatsAppNumber(new WhatsAppPlatform.PhoneNumber(WHATSAPP_NUMBER_ID,
+                WHATSAPP_DISPLAY_NUMBER, WABA_ID, WHATSAPP_TOKEN), HELPDESK_APP_ID, null));
         sns = new SnsStandIn();
         var config = new HashMap<String, String>();
         config.put("handover.alerts.topic-arn", SnsStandIn.TOPIC_ARN);

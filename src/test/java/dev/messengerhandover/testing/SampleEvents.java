@@ -35,10 +35,25 @@ public final class SampleEvents {
     /** The sample Page's linked Instagram account, and a user of it (an IGSID). */
     public static final String INSTAGRAM_ID = "17841400000000042";
     public static final String INSTAGRAM_USER = "8000000000000042";
+    /**
+     * The sample WhatsApp Business number (Meta's own example ids): its phone number id, the number users see, its
+     * WhatsApp Business Account (each delivery's {@code entry[].id}), and a user of it (a {@code wa_id}).
+     */
+    public static final String WHATSAPP_NUMBER_ID = "106540352242922";
+    public static final String WHATSAPP_DISPLAY_NUMBER = "15550783881";
+    public static final String WABA_ID = "102290129340398";
+    public static final String WA_USER = "16505551234";
 
     /** The handoff as a Page owner would replay it, in this order. */
     public static final List<String> FLOW = List.of("verify-webhook", "user-message", "talk-to-person",
             "standby-message", "done", "operator-status");
+
+    /**
+     * The handoff on the sample WhatsApp number: the user writes, taps the reply button "Talk to a person", the
+     * helpdesk's Done passes the thread back. Not in {@link #FLOW}: the function does not serve WhatsApp yet.
+     */
+    public static final List<String> WHATSAPP = List.of("whatsapp-message", "whatsapp-talk-to-person",
+            "whatsapp-control-passed");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SignatureVerifier SIGNER = new SignatureVerifier(APP_SECRET);
@@ -59,10 +74,10 @@ public final class SampleEvents {
     static final long WRITTEN_AT = 1_764_064_800_000L;
 
     /**
-     * The sample as Messenger would deliver it now: every {@code time} and {@code timestamp} of its body moved by the
-     * time since {@link #WRITTEN_AT} (their order and spacing kept), and the body signed again. The samples on disk
-     * keep the times they were written at; a user replaying them days later is outside the messaging window, where the
-     * bot rightly does not answer.
+     * The sample as Messenger (or WhatsApp) would deliver it now: every {@code time} and {@code timestamp} of its body
+     * moved by the time since {@link #WRITTEN_AT} (their order and spacing kept; WhatsApp's, strings of seconds, stay
+     * strings of seconds), and the body signed again. The samples on disk keep the times they were written at; a user
+     * replaying them days later is outside the messaging window, where the bot rightly does not answer.
      */
     public static String fresh(String name, long now) {
         var event = (com.fasterxml.jackson.databind.node.ObjectNode) json(name);
@@ -87,6 +102,8 @@ public final class SampleEvents {
             for (var field : List.of("time", "timestamp")) {
                 if (object.path(field).isNumber()) {
                     object.put(field, object.path(field).asLong() + shift);
+                } else if (object.path(field).isTextual() && object.path(field).asText().matches("[0-9]{9,11}")) {
+                    object.put(field, Long.toString(Long.parseLong(object.path(field).asText()) + shift / 1000));
                 }
             }
         }
