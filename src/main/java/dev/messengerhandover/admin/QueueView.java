@@ -28,7 +28,7 @@ public record QueueView(String accountId, String state, List<Entry> threads, Str
         static Entry of(ThreadState s, ThreadControl control, long now) {
             var waiting = s.followup().waiting();
             var bot = control.rules().botAppId().equals(s.ownerAppId());
-            Long waited = waiting != null ? Math.max(0, now - waiting.since()) : firstReplyWait(s);
+            Long waited = waiting != null ? Long.valueOf(Math.max(0, now - waiting.since())) : firstReplyWait(s);
             Long held = bot || s.since() == 0 ? null : Math.max(0, now - s.since());
             var reason = waiting != null ? waiting.reason() : s.reason();
             String line = null;
