@@ -98,12 +98,7 @@ class EmulatedPageTest {
 
     @Test
     void theClockMovesForwardAndQuietControlExpires() {
-        page.userSends(user, "agent please", null);
-        var handoff = JsonNodeFactory.instance.objectNode();
-        handoff.putObject("recipient").put("id", user);
-        handoff.putObject("message").put("text", "handing you over");
-        handoff.putObject("thread_control").put("control_type", "pass").put("app_id", INBOX);
-        assertThat(page.graph("POST", "me", "messages", TOKEN, handoff, Map.of()).status()).isEqualTo(200);
+        assertThat(handOver()).isEqualTo(200);
         assertThat(page.ownerOf(user)).isEqualTo(INBOX);
         long before = page.now();
         page.advance(Duration.ofHours(24));
@@ -176,12 +171,7 @@ class EmulatedPageTest {
     /** The Inbox's notification lists a conversation while the Inbox holds it unread, and no longer. */
     @Test
     void aConversationNeedsAPersonWhileTheInboxHoldsItUnread() {
-        page.userSends(user, "agent please", null);
-        var handoff = JsonNodeFactory.instance.objectNode();
-        handoff.putObject("recipient").put("id", user);
-        handoff.putObject("message").put("text", "handing you over");
-        handoff.putObject("thread_control").put("control_type", "pass").put("app_id", INBOX);
-        page.graph("POST", "me", "messages", TOKEN, handoff, Map.of());
+        handOver();
         assertThat(conversation().path("needsPerson").asBoolean()).isTrue();
         page.advance(Duration.ofHours(25)); // nobody answered: control lapsed, the thread is idle
         assertThat(conversation().path("role").asText()).isEqualTo("idle");
@@ -232,6 +222,16 @@ class EmulatedPageTest {
                 .isEqualTo(200);
         assertThat(pages.graph("POST", "100000000000002", "messages", TOKEN, send, Map.of()).status())
                 .isEqualTo(400);
+    }
+
+    /** The user asks for a person, and the bot's notice passes the thread to the Inbox; Graph's status. */
+    private int handOver() {
+        page.userSends(user, "agent please", null);
+        var handoff = JsonNodeFactory.instance.objectNode();
+        handoff.putObject("recipient").put("id", user);
+        handoff.putObject("message").put("text", "handing you over");
+        handoff.putObject("thread_control").put("control_type", "pass").put("app_id", INBOX);
+        return page.graph("POST", "me", "messages", TOKEN, handoff, Map.of()).status();
     }
 
     private JsonNode conversation() {
