@@ -26,13 +26,13 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("emulator.port", Integer.toString(port()), "emulator.drives-clock", "true",
+                // as in dev mode: the platform's clock starts on a Monday morning, whatever the time of the run
+                "emulator.clock-start", "Mon 09:30",
                 "quarkus.rest-client.graph-api.url", url() + "/emulator/graph",
                 // alerts reach the emulator's SNS, which shows them on its timeline
                 "handover.aws.sns-endpoint", url() + "/emulator/sns",
                 // always open, but in a zone of its own: the clock's "set time of day" offers it
-                "handover.time-zone", "Europe/Paris",
-                // the tests switch the emulated Page's routing: the function asks again at once
-                "handover.routing-recheck", "PT0.2S");
+                "handover.time-zone", "Europe/Paris");
     }
 
     public static String url() {

@@ -105,17 +105,56 @@ public final class EmulatedPage {
         return version;
     }
 
-    /** The time zones of the accounts' business hours, for the clock's "set time of day". */
+    /**
+     * The time zones of the accounts' business hours, for the clock's "set time of day"; the first is the one the page
+     * shows times in (the first Page's).
+     */
     private List<String> zones = List.of("UTC");
 
     public synchronized void zones(List<String> ids) {
         zones = List.copyOf(ids);
     }
 
+    /** The zone the page shows the platform's time in: the first Page's. */
+    public synchronized java.time.ZoneId zone() {
+        return java.time.ZoneId.of(zones.get(0));
+    }
+
     /** The platform's time; also the function's in dev mode (no lock: the function reads it on its own threads). */
     public long now() {
         return realClock.getAsLong() + offsetMillis;
     }
+
+    /**
+     * The clock shows {@code start} from now on, and runs from there: a tour that starts at the same hour of the same
+     * weekday whenever it is taken. Before anything happened only: time never runs backwards on the platform.
+     */
+    public synchronized void startAt(java.time.Instant start) {
+        if (nextId > 1) {
+            throw new IllegalStateException("the clock is set before anything happens");
+        }
+        offsetMillis = start.toEpochMilli() - realClock.getAsLong();
+        note("clock", "the clock starts at " + shown(now()), null, 0);
+    }
+
+    /**
+     * The first {@code day} at {@code time} in {@code zone} from {@code now} on: within the coming week, so that the
+     * platform's time stays close to the real one, and ahead of it, as the function's own clock is until it is the
+     * platform's (a hold the platform gives 24 h has not lapsed for it).
+     */
+    public static java.time.Instant next(java.time.DayOfWeek day, java.time.LocalTime time, java.time.ZoneId zone,
+            java.time.Instant now) {
+        var at = now.atZone(zone).with(java.time.temporal.TemporalAdjusters.nextOrSame(day)).with(time);
+        return (at.toInstant().isBefore(now) ? at.plusWeeks(1).with(time) : at).toInstant();
+    }
+
+    /** "Mon 09:30 Europe/Paris": a moment as the page shows it, in its zone. */
+    synchronized String shown(long epochMillis) {
+        return SHOWN.format(java.time.Instant.ofEpochMilli(epochMillis).atZone(zone())) + " " + zone().getId();
+    }
+
+    private static final java.time.format.DateTimeFormatter SHOWN = java.time.format.DateTimeFormatter.ofPattern(
+            "EEE d MMM HH:mm", java.util.Locale.ENGLISH);
 
     // --- the people -------------------------------------------------------------------------------------------
 
@@ -206,25 +245,32 @@ public final class EmulatedPage {
     public synchronized void advance(Duration by) {
         offsetMillis += by.toMillis();
         platforms.values().forEach(MessengerPlatform::threads); // expirations are noticed now, and noted
-        note("clock", "+" + describe(by) + ": it is now " + java.time.Instant.ofEpochMilli(now()), null, 0);
+        note("clock", "+" + describe(by) + ": now " + shown(now()), null, 0);
     }
 
     /**
-     * Time passes until the clock shows {@code time} in {@code zone} (today if still ahead, else tomorrow): to watch a
-     * hand-over outside business hours, or the team coming back. Returns how far the clock moved.
+     * Time passes until the clock shows {@code time} in {@code zone}: on {@code day} ({@code null}: any day), the
+     * first such moment ahead (today if it is still to come). To watch a hand-over outside business hours, or the
+     * team coming back on a given day. Returns how far the clock moved.
      */
-    public synchronized Duration advanceTo(java.time.LocalTime time, java.time.ZoneId zone) {
+    public synchronized Duration advanceTo(java.time.DayOfWeek day, java.time.LocalTime time, java.time.ZoneId zone) {
         var current = java.time.Instant.ofEpochMilli(now()).atZone(zone);
         var target = current.with(time);
-        if (!target.isAfter(current)) {
-            target = current.plusDays(1).with(time);
+        while (!target.isAfter(current) || (day != null && target.getDayOfWeek() != day)) {
+            target = target.plusDays(1).with(time);
         }
         var by = Duration.between(current, target);
         offsetMillis += by.toMillis();
         platforms.values().forEach(MessengerPlatform::threads);
-        note("clock", "to " + time + " " + zone.getId() + " (+" + describe(by) + "): it is now "
-                + java.time.Instant.ofEpochMilli(now()), null, 0);
+        note("clock", "to " + (day == null ? "" : day.getDisplayName(java.time.format.TextStyle.SHORT,
+                java.util.Locale.ENGLISH) + " ") + time + " " + zone.getId() + " (+" + describe(by) + "): now "
+                + shown(now()), null, 0);
         return by;
+    }
+
+    /** The same, on any day. */
+    public synchronized Duration advanceTo(java.time.LocalTime time, java.time.ZoneId zone) {
+        return advanceTo(null, time, zone);
     }
 
     /** An alert the function published to SNS, on the timeline: what the team would read. */
@@ -232,9 +278,9 @@ public final class EmulatedPage {
         note("alert", subject, JSON.objectNode().put("message", message), 200);
     }
 
-    /** What the sweep did after the clock moved, on the timeline (nothing when it had nothing to do). */
-    public synchronized void swept(String what) {
-        note("sweep", what, null, 200);
+    /** What the sweep did after the clock moved, on the timeline ("nothing due" too); a failed sweep in red. */
+    public synchronized void swept(String what, boolean ok) {
+        note("sweep", what, null, ok ? 200 : 500);
     }
 
     // --- Graph, as the bot calls it -----------------------------------------------------------------------------
@@ -261,7 +307,8 @@ public final class EmulatedPage {
         var s = JSON.objectNode().put("version", version).put("pageId", first.pageId()).put("botAppId", botAppId)
                 .put("inboxAppId", first.inboxAppId())
                 .put("mode", first.mode() == Mode.ROUTING ? "routing" : "default-behaviour").put("now", now())
-                .put("controlLastsSeconds", MessengerPlatform.CONTROL_LASTS.toSeconds());
+                .put("controlLastsSeconds", MessengerPlatform.CONTROL_LASTS.toSeconds())
+                .put("zone", zone().getId());
         var z = s.putArray("zones");
         zones.forEach(z::add);
         var accounts = s.putArray("accounts");
@@ -277,14 +324,19 @@ public final class EmulatedPage {
             }
             for (var t : platform.threads()) {
                 var owner = t.owner();
+                var role = owner == null ? "idle" : owner.equals(botAppId) ? "bot"
+                        : owner.equals(platform.inboxOf(t)) ? "inbox" : "other";
                 list.addObject().put("psid", t.psid()).put("name", t.name())
                         .put("account", t.instagram() ? platform.instagramId() : platform.pageId())
                         .put("platform", t.instagram() ? "instagram" : "messenger").put("owner", owner)
-                        .put("role", owner == null ? "idle" : owner.equals(botAppId) ? "bot"
-                                : owner.equals(platform.inboxOf(t)) ? "inbox" : "other")
+                        .put("role", role)
                         .put("expiresAt", t.expiresAt())
                         .put("folder", t.folder() == MessengerPlatform.Folder.MAIN ? "inbox" : "done")
-                        .put("notified", t.unread()).set("messages", t.lines().deepCopy());
+                        .put("notified", t.unread())
+                        // What the Inbox's notification lists: unread, and the Inbox holds it (a hand-over that
+                        // lapsed, or a thread the bot took back, needs nobody any more).
+                        .put("needsPerson", t.unread() && role.equals("inbox"))
+                        .set("messages", t.lines().deepCopy());
             }
         }
         var events = s.putArray("timeline");
@@ -390,11 +442,19 @@ public final class EmulatedPage {
         return out;
     }
 
-    private static String describe(Duration d) {
-        if (d.toHours() >= 1) {
-            return d.toHours() + " h" + (d.toMinutesPart() == 0 ? "" : " " + d.toMinutesPart() + " min");
+    /** "10 min", "1 h", "13 h 30 min", "6 d 23 h 30 min". */
+    static String describe(Duration d) {
+        var parts = new ArrayList<String>();
+        if (d.toDays() > 0) {
+            parts.add(d.toDays() + " d");
         }
-        return d.toMinutes() + " min";
+        if (d.toHoursPart() > 0) {
+            parts.add(d.toHoursPart() + " h");
+        }
+        if (d.toMinutesPart() > 0 || parts.isEmpty()) {
+            parts.add(d.toMinutesPart() + " min");
+        }
+        return String.join(" ", parts);
     }
 
     private void changed() {

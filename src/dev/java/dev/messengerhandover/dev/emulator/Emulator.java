@@ -53,6 +53,8 @@ public class Emulator {
         this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
                 messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
         page.zones(zones(messenger, handover));
+        config.clockStart().filter(start -> !start.isBlank()).ifPresent(start -> page.startAt(start(start,
+                page.zone(), java.time.Instant.ofEpochMilli(System.currentTimeMillis()))));
         if (config.drivesClock()) {
             PlatformClock.use(page::now);
         }
@@ -82,22 +84,42 @@ public class Emulator {
         }
     }
 
-    /** The zones the accounts' business hours are in: the global one, then each Page's own. */
+    /**
+     * {@code emulator.clock-start} ("Mon 09:30"): the first such moment in {@code zone} from {@code now} on, where the
+     * platform's clock starts.
+     */
+    static java.time.Instant start(String setting, java.time.ZoneId zone, java.time.Instant now) {
+        var parts = setting.strip().split("\\s+");
+        try {
+            if (parts.length != 2) {
+                throw new IllegalArgumentException("two parts");
+            }
+            var day = EmulatorServer.day(parts[0]);
+            if (day == null) {
+                throw new IllegalArgumentException("no day");
+            }
+            return EmulatedPage.next(day, java.time.LocalTime.parse(parts[1]), zone, now);
+        } catch (IllegalArgumentException | java.time.DateTimeException bad) {
+            throw new IllegalArgumentException("emulator.clock-start: \"" + setting
+                    + "\" is not a day and a time of day, e.g. \"Mon 09:30\"", bad);
+        }
+    }
+
+    /**
+     * The zones the accounts' business hours are in: each Page's own, then the global one (the page shows times in
+     * the first: the first Page's), and UTC.
+     */
     static List<String> zones(MessengerConfig messenger, HandoverConfig handover) {
         var zones = new java.util.LinkedHashSet<String>();
-        zones.add(handover.availability().timeZone());
         messenger.pages().filter(p -> !p.isBlank()).ifPresent(json -> {
             try {
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).elements().forEachRemaining(
-                        page -> {
-                            if (page.path("timeZone").isTextual()) {
-                                zones.add(page.path("timeZone").asText());
-                            }
-                        });
+                        page -> zones.add(page.path("timeZone").asText(handover.availability().timeZone())));
             } catch (java.io.IOException e) {
                 // the function refuses such pages at start-up, with the reason
             }
         });
+        zones.add(handover.availability().timeZone());
         zones.add("UTC");
         return List.copyOf(zones);
     }
@@ -118,23 +140,41 @@ public class Emulator {
         return outcome;
     }
 
+    /** What the function answered a queue call: its status and JSON, or why there is none. */
+    public record QueueAnswer(int status, com.fasterxml.jackson.databind.JsonNode body, String error) {
+        public boolean ok() {
+            return status == 200 && body != null;
+        }
+    }
+
     /**
-     * The function's operator queue of an account ({@code GET /threads/{account}?state=}), as an operator reads it;
-     * {@code null} when the function does not answer.
+     * The function's operator queue of an account ({@code GET /threads/{account}?state=}), as an operator reads it.
+     * A call that fails says so, with the function's status and error: never an empty queue.
      */
-    public com.fasterxml.jackson.databind.JsonNode queue(String accountId, String state, String adminKey) {
-        var uri = webhook.resolve("/threads/" + accountId + "?state=" + state + "&limit=50");
-        var request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("X-Api-Key", adminKey)
-                .GET().build();
+    public QueueAnswer queue(String accountId, String state, String adminKey) {
+        var path = "/threads/" + accountId + "?state=" + state + "&limit=50";
+        var request = HttpRequest.newBuilder(webhook.resolve(path)).timeout(Duration.ofSeconds(5))
+                .header("X-Api-Key", adminKey).GET().build();
         try {
             var answer = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                    answer.body()) : null;
+            if (answer.statusCode() != 200) {
+                var why = answer.body();
+                try {
+                    var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(why).path("error");
+                    why = error.isTextual() ? error.asText() : error.path("message").asText(why);
+                } catch (java.io.IOException notJson) {
+                    // the body as it came
+                }
+                return new QueueAnswer(answer.statusCode(), null, "the function answered " + answer.statusCode()
+                        + " to GET " + path + (why == null || why.isBlank() ? "" : ": " + why));
+            }
+            return new QueueAnswer(200, new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body()),
+                    null);
         } catch (java.io.IOException e) {
-            return null;
+            return new QueueAnswer(-1, null, "the function did not answer GET " + path + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            return new QueueAnswer(-1, null, "interrupted");
         }
     }
 

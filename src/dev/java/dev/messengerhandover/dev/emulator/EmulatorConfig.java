@@ -21,6 +21,12 @@ public interface EmulatorConfig {
     @WithDefault("false")
     boolean drivesClock();
 
+    /**
+     * Where the platform's clock starts, as a day and a time of day in the first Page's zone ("Mon 09:30": the next
+     * Monday 09:30 there, within the coming week); unset: the real time. The same tour at any hour, on any day.
+     */
+    java.util.Optional<String> clockStart();
+
     /** The function's webhook, where the emulator posts its signed deliveries. */
     URI webhookUrl();
 

@@ -13,11 +13,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
 import dev.messengerhandover.dev.platform.SnsTopic;
+import dev.messengerhandover.thread.RoutingModes;
 import dev.messengerhandover.thread.Sweep;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,12 +50,16 @@ public class EmulatorServer {
     private final Sweep sweep;
     private final SnsTopic alerts;
     private final String adminKey;
+    private final Accounts accounts;
+    private final RoutingModes routings;
     private HttpServer server;
     private Vertx vertx;
 
     public EmulatorServer(Emulator emulator, ObjectMapper json, EmulatorConfig config, Sweep sweep,
-            HandoverConfig handover) {
+            HandoverConfig handover, Accounts accounts, RoutingModes routings) {
         this.emulator = emulator;
+        this.accounts = accounts;
+        this.routings = routings;
         this.json = json;
         this.port = config.port();
         this.sweep = sweep;
@@ -113,7 +119,17 @@ public class EmulatorServer {
             }
             emulator.page().mode("routing".equals(mode) ? Mode.ROUTING : Mode.DEFAULT_BEHAVIOUR);
             emulator.changed();
-            send(ctx, 200, emulator.page().snapshot());
+            // A Page admin changed the default app: the function asks each account's routing again now, once (its
+            // own re-check waits handover.routing-recheck). Off the event loop: the probes come back to this server.
+            vertx.executeBlocking(() -> {
+                accounts.all().forEach(routings::probe);
+                return null;
+            }).onComplete(r -> {
+                if (r.failed()) {
+                    LOG.warnf("routing probe after the switch failed: %s", r.cause().toString());
+                }
+                send(ctx, 200, emulator.page().snapshot());
+            });
         });
         // The clock: jump forward (control expires after 24 h, the messaging window closes, the team comes back), or
         // on to a time of day; then the sweep runs, as the schedule would have meanwhile.
@@ -122,14 +138,17 @@ public class EmulatorServer {
             if (request.hasNonNull("timeOfDay")) {
                 java.time.LocalTime time;
                 java.time.ZoneId zone;
+                java.time.DayOfWeek day;
                 try {
                     time = java.time.LocalTime.parse(request.path("timeOfDay").asText());
                     zone = java.time.ZoneId.of(request.path("zone").asText("UTC"));
-                } catch (java.time.DateTimeException bad) {
-                    send(ctx, 400, json.createObjectNode().put("error", "timeOfDay: HH:MM, zone: an IANA zone id"));
+                    day = day(request.path("day").asText(""));
+                } catch (java.time.DateTimeException | IllegalArgumentException bad) {
+                    send(ctx, 400, json.createObjectNode().put("error",
+                            "timeOfDay: HH:MM, zone: an IANA zone id, day: Mon to Sun or left out for any day"));
                     return;
                 }
-                emulator.page().advanceTo(time, zone);
+                emulator.page().advanceTo(day, time, zone);
             } else {
                 long minutes = request.path("minutes").asLong(0);
                 if (minutes <= 0 || minutes > 7 * 24 * 60) {
@@ -151,18 +170,25 @@ public class EmulatorServer {
             }
             ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "text/xml").end(answer.body());
         });
-        // The function's queues of an account, as its operator API gives them.
+        // The function's queues of an account, as its operator API gives them; a call that failed is an error
+        // (502, naming the call and the function's answer), never an empty queue.
         router.get("/emulator/api/queue").handler(ctx -> {
             var account = ctx.request().getParam("account", emulator.page().pageId());
             vertx.executeBlocking(() -> {
                 var queues = json.createObjectNode().put("account", account);
                 for (var state : java.util.List.of("waiting", "with-agent")) {
-                    var page = emulator.queue(account, state, adminKey);
-                    queues.set(state, page == null ? json.createArrayNode() : page.path("threads"));
+                    var answer = emulator.queue(account, state, adminKey);
+                    if (!answer.ok()) {
+                        return json.createObjectNode().put("account", account).put("error", answer.error());
+                    }
+                    queues.set(state, answer.body().path("threads"));
                 }
                 return queues;
-            }).onComplete(r -> send(ctx, r.succeeded() ? 200 : 502, r.succeeded() ? r.result()
-                    : json.createObjectNode().put("error", "the function did not answer")));
+            }).onComplete(r -> {
+                var body = r.succeeded() ? r.result()
+                        : json.createObjectNode().put("error", "the queue could not be read: " + r.cause());
+                send(ctx, body.has("error") ? 502 : 200, body);
+            });
         });
 
         router.routeWithRegex("/emulator/graph/v[0-9.]+/([0-9a-z_]+)(?:/([a-z_]+))?").handler(this::graph);
@@ -181,7 +207,10 @@ public class EmulatorServer {
                 server.actualPort(), emulator.webhook());
     }
 
-    /** The sweep at the platform's time, off the event loop: its Graph and SNS calls come back to this server. */
+    /**
+     * The sweep at the platform's time, off the event loop: its Graph and SNS calls come back to this server. The
+     * timeline says that it ran and what it did, "nothing due" too.
+     */
     private void sweepNow(RoutingContext ctx) {
         long now = emulator.page().now();
         vertx.executeBlocking(() -> sweep.run(now)).onComplete(r -> {
@@ -189,19 +218,56 @@ public class EmulatorServer {
             if (r.succeeded()) {
                 var s = r.result();
                 answer.putObject("sweep").put("visited", s.visited()).put("alerted", s.alerted())
-                        .put("gaveUp", s.gaveUp()).put("lapsed", s.lapsed()).put("offered", s.offered());
-                if (s.visited() > 0) {
-                    emulator.page().swept("sweep: " + s.visited() + " thread(s) due; alerted " + s.alerted()
-                            + ", gave up " + s.gaveUp() + ", lapsed " + s.lapsed() + ", offered a person "
-                            + s.offered());
-                    emulator.changed();
-                }
+                        .put("gaveUp", s.gaveUp()).put("lapsed", s.lapsed()).put("offered", s.offered())
+                        .put("left", s.left());
+                emulator.page().swept(describe(s), true);
             } else {
                 LOG.warnf("sweep failed: %s", r.cause().toString());
                 answer.put("sweepError", r.cause().getMessage());
+                emulator.page().swept("sweep failed: " + r.cause().getMessage(), false);
             }
+            emulator.changed();
             send(ctx, 200, answer);
         });
+    }
+
+    /** What a sweep did, in a few words: "nothing due", or the threads due and what became of them. */
+    static String describe(Sweep.Result s) {
+        if (s.visited() == 0 && s.left() == 0) {
+            return "sweep: nothing due";
+        }
+        var did = new java.util.ArrayList<String>();
+        if (s.alerted() > 0) {
+            did.add("the team alerted about " + s.alerted());
+        }
+        if (s.gaveUp() > 0) {
+            did.add("gave up on " + s.gaveUp() + " (the bot took " + (s.gaveUp() == 1 ? "it" : "them") + " back)");
+        }
+        if (s.lapsed() > 0) {
+            did.add(s.lapsed() + " lapsed (control expired)");
+        }
+        if (s.offered() > 0) {
+            did.add("offered a person to " + s.offered());
+        }
+        if (s.left() > 0) {
+            did.add(s.left() + " left for the next run");
+        }
+        return "sweep: " + s.visited() + (s.visited() == 1 ? " thread" : " threads") + " due"
+                + (did.isEmpty() ? ", nothing changed" : ": " + String.join(", ", did));
+    }
+
+    /** "Mon" (or "monday") to "Sun"; empty: any day. */
+    static java.time.DayOfWeek day(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        var prefix = text.strip().toUpperCase(java.util.Locale.ROOT);
+        for (var d : java.time.DayOfWeek.values()) {
+            if (prefix.length() >= 3 && d.name().startsWith(prefix)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("day: " + text);
     }
 
     void stop(@Observes ShutdownEvent stop) {

@@ -9,9 +9,10 @@
   let selected = null;      // psid open in the Page Inbox: only ever what the agent chose, or where it went
   let busy = false;         // an Inbox action is in flight: its buttons wait for it
   let lastNotified = new Set();
-  let followNote = '';      // where the selected conversation went after an action
+  let followed = null;      // { psid, folder }: the Inbox pane followed the agent's conversation to this folder
   let inboxAccount = null;  // whose Inbox is shown: a Page's, or its Instagram account's
   let newUserAccount = null; // where New user opens a chat
+  let zone = null;          // the zone the page shows times in: the clock's zone select, the first Page's at first
 
   const post = async (path, body) => {
     const res = await fetch(api + path, {
@@ -42,9 +43,13 @@
     return node;
   };
 
+  // Every time on the page is the platform's, in one zone, which the clock names: 24-hour, weekday first.
+  const format = (options) => (ms) => new Intl.DateTimeFormat('en-GB',
+    Object.assign({ timeZone: zone || 'UTC', hourCycle: 'h23' }, options)).format(new Date(ms));
+  const time = (ms) => format({ hour: '2-digit', minute: '2-digit' })(ms);
+  const dayTime = (ms) => format({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit',
+    minute: '2-digit' })(ms).replace(',', '');
   const who = { user: 'You', bot: 'Bot', agent: 'Page (agent)', system: '' };
-  const time = (ms) => new Date(ms).toLocaleTimeString();
-  const dateTime = (ms) => new Date(ms).toLocaleString();
 
   function line(m, viewer) {
     if (m.from === 'system') return el('li', { class: 'msg system' }, m.text);
@@ -61,6 +66,21 @@
   const account = (id) => state.accounts.find((a) => a.id === id);
   const label = (a) => a ? a.name + (a.platform === 'instagram' ? ' · Instagram' : ' · Messenger') : '';
   const several = () => state.accounts.length > 1;
+  const inboxName = (c) => (account(c.account) || { inbox: 'Page Inbox' }).inbox;
+
+  /**
+   * What a conversation's status line says, from the platform's state alone: who has control and what happens next.
+   * The one source of every status the Inbox pane shows.
+   */
+  function status(c) {
+    switch (c.role) {
+      case 'bot': return { badge: 'Bot has control', hint: 'the bot answers the user' };
+      case 'inbox': return { badge: inboxName(c) + ' has control', hint: 'the bot stays silent' };
+      case 'other': return { badge: 'Another app has control', hint: '' };
+      default: return { badge: 'Idle: no app has control', hint: state.mode === 'routing'
+        ? 'the bot answers the next message' : 'the next message reaches every app' };
+    }
+  }
 
   function renderUser() {
     const select = $('user-select');
@@ -81,43 +101,60 @@
       el('button', { type: 'button', class: 'quick-reply', onclick: () => say(q.title, q.payload) }, q.title)));
   }
 
+  /** The agent opens a conversation, in its account's Inbox and folder (a notification may name another account's). */
+  function show(c) {
+    inboxAccount = c.account;
+    folder = c.folder;
+    open(c.psid);
+  }
+
+  function renderNotification() {
+    // Who needs a person: unread, and the Inbox holds the thread. The conversation the agent has open is read.
+    const needing = state.conversations.filter((c) => c.needsPerson && c.psid !== selected);
+    const note = $('notification');
+    if (!needing.length) {
+      note.hidden = true;
+      note.replaceChildren();
+      lastNotified = new Set();
+      return false;
+    }
+    note.hidden = false;
+    note.replaceChildren(needing.length === 1 ? 'New conversation needs a person: '
+      : needing.length + ' conversations need a person: ', ...needing.flatMap((c, i) => [i ? ', ' : '',
+      el('button', { type: 'button', class: 'link', 'data-psid': c.psid, onclick: () => show(c) },
+        c.name + (several() ? ' (' + label(account(c.account)) + ')' : ''))]));
+    // A fresh one, while the agent has nothing open: the Inbox pane shows its folder and account.
+    const fresh = needing.filter((c) => !lastNotified.has(c.psid));
+    lastNotified = new Set(needing.map((c) => c.psid));
+    if (fresh.length && !selected && (folder !== 'inbox' || inboxAccount !== fresh[0].account)) {
+      folder = 'inbox';
+      inboxAccount = fresh[0].account;
+      return true;
+    }
+    return false;
+  }
+
   function renderInbox() {
     if (!account(inboxAccount)) inboxAccount = state.accounts[0].id;
+    const c0 = conversation(selected);
+    // The conversation the agent has open is theirs to read.
+    if (c0 && c0.notified && c0.account === inboxAccount) post('/inbox/' + c0.psid + '/open').catch(() => {});
+    renderNotification();
     $('inbox-select').replaceChildren(...state.accounts.map((a) =>
       el('option', { value: a.id, selected: a.id === inboxAccount }, a.name + ' · ' + a.inbox)));
-    $('inbox-title').textContent = several() ? 'Inbox' : account(inboxAccount).inbox;
+    $('inbox-title').textContent = account(inboxAccount).inbox;
     const mine = state.conversations.filter((c) => c.account === inboxAccount);
     const inInbox = mine.filter((c) => c.folder === 'inbox');
     const inDone = mine.filter((c) => c.folder === 'done');
     $('inbox-count').textContent = inInbox.length;
     $('done-count').textContent = inDone.length;
 
-    // The conversation the agent has open is theirs to read: no banner for it, and it is read.
-    const c0 = conversation(selected);
-    if (c0 && c0.notified && c0.folder === folder) post('/inbox/' + c0.psid + '/open').catch(() => {});
-    const notified = state.conversations.filter((c) => c.notified && c.psid !== selected);
-    const note = $('notification');
-    if (notified.length) {
-      note.hidden = false;
-      note.textContent = (notified.length === 1 ? 'New conversation needs a person: '
-        : notified.length + ' conversations need a person: ')
-        + notified.map((c) => c.name + (several() ? ' (' + label(account(c.account)) + ')' : '')).join(', ');
-      const fresh = notified.filter((c) => !lastNotified.has(c.psid));
-      if (fresh.length && !selected && (folder !== 'inbox' || inboxAccount !== fresh[0].account)) {
-        folder = 'inbox';
-        inboxAccount = fresh[0].account;
-        lastNotified = new Set(notified.map((x) => x.psid));
-        return renderInbox();
-      }
-    } else {
-      note.hidden = true;
-      note.textContent = '';
-    }
-    lastNotified = new Set(notified.map((c) => c.psid));
-
     // Never switch the agent to a conversation they did not choose: if theirs moved folder, follow it there.
-    const c = conversation(selected) && conversation(selected).account === inboxAccount ? conversation(selected) : null;
-    if (c && c.folder !== folder) folder = c.folder;
+    const c = c0 && c0.account === inboxAccount ? c0 : null;
+    if (c && c.folder !== folder) {
+      folder = c.folder;
+      followed = { psid: c.psid, folder: c.folder };
+    }
     $('folder-inbox').setAttribute('aria-selected', folder === 'inbox');
     $('folder-done').setAttribute('aria-selected', folder === 'done');
     const shown = folder === 'inbox' ? inInbox : inDone;
@@ -126,7 +163,7 @@
       const last = x.messages.filter((m) => m.from !== 'system').slice(-1)[0];
       return el('li', {
         tabindex: 0, role: 'option', 'data-psid': x.psid, 'aria-selected': x.psid === selected,
-        class: x.notified ? 'unread' : '', onclick: () => open(x.psid),
+        class: x.needsPerson ? 'unread' : '', onclick: () => open(x.psid),
         onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(x.psid); } },
       }, el('span', { class: 'name' }, x.name), el('span', { class: 'preview' }, last ? last.text : ''));
     }) : [el('li', { class: 'empty' }, folder === 'inbox' ? 'Nothing needs a person.' : 'No conversations yet.')]));
@@ -136,11 +173,15 @@
       head.replaceChildren('Select a conversation');
       $('inbox-log').replaceChildren();
     } else {
-      const expires = c.owner && c.expiresAt ? ' · control expires ' + dateTime(c.expiresAt) : '';
-      const role = { bot: 'Bot has control', inbox: 'Page Inbox has control', idle: 'Idle: no app has control',
-        other: 'Another app has control' }[c.role];
-      head.replaceChildren(el('strong', {}, c.name), ' · ', el('span', { class: 'badge ' + c.role, id: 'owner-badge' },
-        role), expires, followNote ? el('span', { class: 'follow', id: 'follow-note' }, ' · ' + followNote) : '');
+      const s = status(c);
+      const expires = c.owner && c.expiresAt ? 'control expires ' + dayTime(c.expiresAt) : '';
+      const follow = followed && followed.psid === c.psid && followed.folder === c.folder
+        ? 'followed it to ' + (c.folder === 'done' ? 'Done' : 'Inbox') : '';
+      head.replaceChildren(el('strong', {}, c.name), ' · ',
+        el('span', { class: 'badge ' + c.role, id: 'owner-badge' }, s.badge),
+        s.hint ? el('span', { id: 'status-hint' }, ' · ' + s.hint) : '',
+        expires ? ' · ' + expires : '',
+        follow ? el('span', { class: 'follow', id: 'follow-note' }, ' · ' + follow) : '');
       $('inbox-log').replaceChildren(...c.messages.map((m) => line(m, 'inbox')));
       $('inbox-log').scrollTop = $('inbox-log').scrollHeight;
     }
@@ -149,10 +190,11 @@
     const mayReply = c && (c.role === 'inbox' || (routing ? true : c.role === 'idle'));
     $('agent-input').disabled = !mayReply || busy;
     $('agent-send').disabled = !mayReply || busy;
-    $('agent-input').placeholder = mayReply ? 'Reply as the Page…'
-      : 'Another app has this conversation: move it to Inbox to reply';
-    $('done-pass').disabled = busy || !c || c.folder !== 'inbox';
-    $('done-release').disabled = busy || !c || c.folder !== 'inbox';
+    $('agent-input').placeholder = !c ? 'Select a conversation to reply'
+      : mayReply ? 'Reply as the Page…' : 'Another app has it: Move to Inbox to ask for it';
+    // Done gives the conversation back: only while the Inbox holds it.
+    $('done-pass').disabled = busy || !c || c.role !== 'inbox';
+    $('done-release').disabled = busy || !c || c.role !== 'inbox';
     $('move-to-inbox').disabled = busy || !c || c.folder === 'inbox';
   }
 
@@ -163,12 +205,14 @@
       + ' · Page Inbox app ' + state.inboxAppId + ' · control expires after '
       + Math.round(state.controlLastsSeconds / 3600) + ' h without activity';
     $('mode-select').value = state.mode;
-    $('clock').textContent = dateTime(state.now);
     const zones = state.zones || ['UTC'];
-    const zone = $('zone-select');
-    if (zone.options.length !== zones.length) {
-      zone.replaceChildren(...zones.map((z) => el('option', { value: z }, z)));
+    const select = $('zone-select');
+    if (select.options.length !== zones.length) {
+      select.replaceChildren(...zones.map((z) => el('option', { value: z, selected: z === (zone || state.zone) }, z)));
     }
+    zone = select.value || state.zone || 'UTC';
+    $('clock').textContent = dayTime(state.now);
+    $('clock-zone').textContent = zone;
   }
 
   // The function's queues of the Inbox shown, as its operator API gives them: who waits for an agent, for how long.
@@ -180,13 +224,20 @@
     let queues;
     try {
       const res = await fetch(api + '/queue?account=' + encodeURIComponent(account));
-      queues = res.ok ? await res.json() : null;
+      const text = await res.text();
+      try { queues = JSON.parse(text); } catch (e) { queues = { error: 'HTTP ' + res.status + ' ' + text }; }
+      if (!res.ok && !queues.error) queues = { error: 'HTTP ' + res.status };
     } catch (e) {
-      queues = null;
+      queues = { error: 'the emulator did not answer: ' + e.message };
     }
-    if (!queues) { $('queue').replaceChildren(el('p', { class: 'facts' }, 'Queue: the function did not answer')); return; }
+    if (queues.error || !queues.waiting || !queues['with-agent']) {
+      // A failing call is an error, never an empty queue.
+      $('queue').replaceChildren(el('p', { class: 'error', id: 'queue-error', role: 'alert' },
+        'Queue unavailable: ' + (queues.error || 'no queues in the answer')));
+      return;
+    }
     const name = (psid) => (conversation(psid) || { name: psid }).name;
-    // On the platform's clock, which the clock control moves (the function's API counts on the real one).
+    // On the platform's clock, which the clock control moves.
     const since = (t) => state.now - Date.parse(t.since);
     const row = (t, waiting) => el('li', { 'data-psid': t.userId },
       el('strong', {}, name(t.userId)), ' · ', waiting ? 'waiting ' + minutes(since(t)) : 'held '
@@ -204,7 +255,7 @@
       const status = t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
         : t.status < 0 ? 'unreachable' : String(t.status);
       const good = t.status === 200;
-      return el('li', { 'data-kind': t.kind },
+      return el('li', { 'data-kind': t.kind, class: t.kind === 'sweep' && t.status >= 400 ? 'failed' : '' },
         el('span', { class: 'kind ' + t.kind }, t.kind), ' ', time(t.at), ' ', el('span', { class: 'title' }, t.title),
         ' ', status ? el('span', { class: 'status ' + (good ? 'ok' : 'bad') },
           status + (t.millis !== undefined ? ' · ' + t.millis + ' ms' : '')) : '',
@@ -240,14 +291,12 @@
   };
 
   /** An Inbox action on the conversation the agent has open: its buttons wait until it is done. */
-  const inboxAct = async (psid, fn, note) => {
+  const inboxAct = async (psid, fn) => {
     if (busy || !psid) return;
     busy = true;
-    followNote = '';
     render();
     try {
       await act(fn, 'agent-error');
-      if (note) followNote = note(conversation(psid));
     } finally {
       busy = false;
       render();
@@ -256,14 +305,10 @@
 
   const say = (text, payload) => act(() => post('/users/' + user + '/messages', payload ? { text, payload } : { text }));
   const tap = (b) => act(() => post('/users/' + user + '/postbacks', { title: b.title, payload: b.payload }));
-  const open = (psid) => { selected = psid; followNote = ''; act(() => post('/inbox/' + psid + '/open')); };
-  // A notification about another account's Inbox: the banner says whose; the agent switches with the Inbox menu.
-  const wentTo = (c) => c ? 'moved to ' + (c.folder === 'done' ? 'Done' : 'Inbox') + ', '
-    + { bot: 'the bot has it', idle: 'idle: the bot answers it next', inbox: 'the Page Inbox has it',
-      other: 'another app has it' }[c.role] : '';
+  const open = (psid) => { selected = psid; followed = null; act(() => post('/inbox/' + psid + '/open')); };
   const done = (how) => {
     const psid = selected; // the conversation the agent was looking at, whatever happens meanwhile
-    inboxAct(psid, () => post('/inbox/' + psid + '/done', { how }), wentTo);
+    inboxAct(psid, () => post('/inbox/' + psid + '/done', { how }));
   };
 
   $('user-form').addEventListener('submit', (e) => {
@@ -287,7 +332,7 @@
   $('done-release').addEventListener('click', () => done('release'));
   $('move-to-inbox').addEventListener('click', () => {
     const psid = selected;
-    inboxAct(psid, () => post('/inbox/' + psid + '/move-to-inbox'), wentTo);
+    inboxAct(psid, () => post('/inbox/' + psid + '/move-to-inbox'));
   });
   $('user-select').addEventListener('change', (e) => { user = e.target.value; render(); });
   $('new-user').addEventListener('click', () => act(async () => {
@@ -298,8 +343,9 @@
   $('inbox-select').addEventListener('change', (e) => {
     inboxAccount = e.target.value;
     selected = null;
-    followNote = '';
+    followed = null;
     render();
+    refreshQueue();
   });
   $('every-account').addEventListener('click', () => {
     const input = $('user-input');
@@ -308,14 +354,17 @@
     act(() => post('/every-account', { text }));
   });
   $('mode-select').addEventListener('change', (e) => act(() => post('/mode', { mode: e.target.value })));
+  $('zone-select').addEventListener('change', () => render());
   document.querySelectorAll('.clock button[data-minutes]').forEach((b) => b.addEventListener('click',
     () => act(() => post('/clock', { minutes: Number(b.dataset.minutes) }))));
-  $('set-time').addEventListener('click', () => act(() => post('/clock',
-    { timeOfDay: $('time-of-day').value || '09:00', zone: $('zone-select').value || 'UTC' })));
+  $('set-time').addEventListener('click', () => act(() => post('/clock', {
+    timeOfDay: $('time-of-day').value || '09:00', zone: $('zone-select').value || 'UTC',
+    day: $('day-select').value || undefined,
+  })));
   document.querySelectorAll('.folders button').forEach((b) => b.addEventListener('click', () => {
     folder = b.dataset.folder;
     selected = null; // the agent looks at a folder: nothing is opened for them
-    followNote = '';
+    followed = null;
     render();
   }));
 

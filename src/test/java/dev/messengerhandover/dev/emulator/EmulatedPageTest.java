@@ -98,12 +98,7 @@ class EmulatedPageTest {
 
     @Test
     void theClockMovesForwardAndQuietControlExpires() {
-        page.userSends(user, "agent please", null);
-        var handoff = JsonNodeFactory.instance.objectNode();
-        handoff.putObject("recipient").put("id", user);
-        handoff.putObject("message").put("text", "handing you over");
-        handoff.putObject("thread_control").put("control_type", "pass").put("app_id", INBOX);
-        assertThat(page.graph("POST", "me", "messages", TOKEN, handoff, Map.of()).status()).isEqualTo(200);
+        assertThat(handOver()).isEqualTo(200);
         assertThat(page.ownerOf(user)).isEqualTo(INBOX);
         long before = page.now();
         page.advance(Duration.ofHours(24));
@@ -111,6 +106,77 @@ class EmulatedPageTest {
         assertThat(page.ownerOf(user)).isNull();
         assertThat(kinds()).contains("clock");
         assertThat(page.snapshot().path("now").asLong()).isEqualTo(page.now());
+    }
+
+    @Test
+    void theClockStartsAtAStatedMomentTheNextOneAheadWhateverTheTimeNow() {
+        var paris = java.time.ZoneId.of("Europe/Paris");
+        var monday = java.time.DayOfWeek.MONDAY;
+        var nineThirty = java.time.LocalTime.of(9, 30);
+        // Every hour of a fortnight, DST changes included: a Monday 09:30 in Paris, within a week ahead.
+        var from = java.time.Instant.parse("2026-03-20T00:00:00Z");
+        for (int hour = 0; hour < 24 * 14; hour++) {
+            var now = from.plus(Duration.ofHours(hour).plusMinutes(17));
+            var start = EmulatedPage.next(monday, nineThirty, paris, now);
+            assertThat(start.atZone(paris).getDayOfWeek()).isEqualTo(monday);
+            assertThat(start.atZone(paris).toLocalTime()).isEqualTo(nineThirty);
+            assertThat(start).isAfterOrEqualTo(now).isBefore(now.plus(Duration.ofDays(7)));
+        }
+        assertThat(Emulator.start("Mon 09:30", paris, java.time.Instant.parse("2026-12-06T02:14:00Z")))
+                .isEqualTo(java.time.Instant.parse("2026-12-07T08:30:00Z"));
+        assertThat(Emulator.start("tuesday 18:05", java.time.ZoneOffset.UTC,
+                java.time.Instant.parse("2026-12-08T18:05:00Z"))).isEqualTo(java.time.Instant.parse(
+                        "2026-12-08T18:05:00Z"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Emulator.start("09:30", paris,
+                java.time.Instant.now())).hasMessageContaining("emulator.clock-start");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Emulator.start("Moonday 09:30", paris,
+                java.time.Instant.now())).hasMessageContaining("\"Mon 09:30\"");
+
+        var fresh = new EmulatedPage(PAGE, TOKEN, BOT, INBOX, Mode.ROUTING, clock::get);
+        fresh.zones(java.util.List.of("Europe/Paris", "UTC"));
+        fresh.startAt(java.time.Instant.parse("2026-12-07T08:30:00Z"));
+        assertThat(fresh.now()).isEqualTo(java.time.Instant.parse("2026-12-07T08:30:00Z").toEpochMilli());
+        clock.addAndGet(60_000); // real time runs, the platform's with it
+        assertThat(fresh.now()).isEqualTo(java.time.Instant.parse("2026-12-07T08:31:00Z").toEpochMilli());
+        assertThat(fresh.snapshot().path("zone").asText()).isEqualTo("Europe/Paris");
+        assertThat(fresh.snapshot().path("timeline").get(0).path("title").asText())
+                .isEqualTo("the clock starts at Mon 7 Dec 09:30 Europe/Paris");
+    }
+
+    @Test
+    void setTimeCanPickADayAndTheTimelineSaysWhereTheClockIsInItsZone() {
+        page.zones(java.util.List.of("Europe/Paris", "UTC"));
+        var paris = java.time.ZoneId.of("Europe/Paris");
+        page.startAt(java.time.Instant.parse("2026-12-06T10:00:00Z")); // a Sunday, 11:00 in Paris
+        var by = page.advanceTo(java.time.DayOfWeek.SUNDAY, java.time.LocalTime.of(9, 0), paris);
+        assertThat(by).isEqualTo(Duration.ofDays(7).minusHours(2));
+        assertThat(java.time.Instant.ofEpochMilli(page.now()).atZone(paris).toLocalDateTime())
+                .isEqualTo(java.time.LocalDateTime.parse("2026-12-13T09:00"));
+        assertThat(lastTitle("clock")).isEqualTo("to Sun 09:00 Europe/Paris (+6 d 22 h): now Sun 13 Dec 09:00"
+                + " Europe/Paris");
+        page.advanceTo(null, java.time.LocalTime.of(20, 0), paris); // today, still ahead
+        assertThat(java.time.Instant.ofEpochMilli(page.now()).atZone(paris).toLocalDateTime())
+                .isEqualTo(java.time.LocalDateTime.parse("2026-12-13T20:00"));
+        page.advanceTo(null, java.time.LocalTime.of(9, 0), paris); // past today: tomorrow
+        assertThat(java.time.Instant.ofEpochMilli(page.now()).atZone(paris).getDayOfWeek())
+                .isEqualTo(java.time.DayOfWeek.MONDAY);
+        page.advance(Duration.ofMinutes(10));
+        assertThat(lastTitle("clock")).isEqualTo("+10 min: now Mon 14 Dec 09:10 Europe/Paris");
+        page.swept("sweep: nothing due", true);
+        assertThat(lastTitle("sweep")).isEqualTo("sweep: nothing due");
+        assertThat(EmulatedPage.describe(Duration.ofMinutes(60 * 13 + 30))).isEqualTo("13 h 30 min");
+        assertThat(EmulatedPage.describe(Duration.ofHours(1))).isEqualTo("1 h");
+    }
+
+    /** The Inbox's notification lists a conversation while the Inbox holds it unread, and no longer. */
+    @Test
+    void aConversationNeedsAPersonWhileTheInboxHoldsItUnread() {
+        handOver();
+        assertThat(conversation().path("needsPerson").asBoolean()).isTrue();
+        page.advance(Duration.ofHours(25)); // nobody answered: control lapsed, the thread is idle
+        assertThat(conversation().path("role").asText()).isEqualTo("idle");
+        assertThat(conversation().path("notified").asBoolean()).as("still unread in the Inbox").isTrue();
+        assertThat(conversation().path("needsPerson").asBoolean()).isFalse();
     }
 
     @Test
@@ -156,6 +222,35 @@ class EmulatedPageTest {
                 .isEqualTo(200);
         assertThat(pages.graph("POST", "100000000000002", "messages", TOKEN, send, Map.of()).status())
                 .isEqualTo(400);
+    }
+
+    /** The user asks for a person, and the bot's notice passes the thread to the Inbox; Graph's status. */
+    private int handOver() {
+        page.userSends(user, "agent please", null);
+        var handoff = JsonNodeFactory.instance.objectNode();
+        handoff.putObject("recipient").put("id", user);
+        handoff.putObject("message").put("text", "handing you over");
+        handoff.putObject("thread_control").put("control_type", "pass").put("app_id", INBOX);
+        return page.graph("POST", "me", "messages", TOKEN, handoff, Map.of()).status();
+    }
+
+    private JsonNode conversation() {
+        for (var c : page.snapshot().path("conversations")) {
+            if (c.path("psid").asText().equals(user)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no conversation " + user);
+    }
+
+    private String lastTitle(String kind) {
+        String last = null;
+        for (var t : page.snapshot().path("timeline")) {
+            if (t.path("kind").asText().equals(kind)) {
+                last = t.path("title").asText();
+            }
+        }
+        return last;
     }
 
     private java.util.List<String> kinds() {

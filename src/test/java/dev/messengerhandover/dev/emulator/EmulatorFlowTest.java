@@ -164,10 +164,10 @@ class EmulatorFlowTest {
         return psid;
     }
 
+    /** A Page admin switches the routing; the emulator answers once the function has asked each account's again. */
     private static void mode(String mode) {
         given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("mode", mode))
                 .post("/emulator/api/mode").then().statusCode(200);
-        sleepALittle(); // the function asks for the routing again after 0.2 s in these tests
     }
 
     private static void sleepALittle() {
@@ -228,6 +228,112 @@ class EmulatorFlowTest {
                 .isEqualTo(java.time.LocalTime.of(9, 0));
         given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("timeOfDay", "25:00"))
                 .post("/emulator/api/clock").then().statusCode(400);
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json")
+                .body(Map.of("timeOfDay", "09:00", "day", "Someday")).post("/emulator/api/clock").then()
+                .statusCode(400);
+
+        // On to a day of the week: the first Sunday 08:00 ahead, and the sweep runs and says what it did.
+        int sweeps = timelineOf("sweep").size();
+        var sunday = EmulatedPlatform.clock(Map.of("timeOfDay", "08:00", "zone", "Europe/Paris", "day", "Sun"));
+        var at = java.time.Instant.ofEpochMilli(sunday.path("now").asLong()).atZone(java.time.ZoneId.of(
+                "Europe/Paris"));
+        assertThat(at.getDayOfWeek()).isEqualTo(java.time.DayOfWeek.SUNDAY);
+        assertThat(at.toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES))
+                .isEqualTo(java.time.LocalTime.of(8, 0));
+        assertThat(sunday.path("now").asLong() - tomorrow.path("now").asLong()).isLessThanOrEqualTo(
+                java.time.Duration.ofDays(7).toMillis());
+        assertThat(timelineOf("sweep")).hasSize(sweeps + 1);
+        assertThat(timelineOf("sweep").getLast().path("title").asText()).startsWith("sweep: ");
+    }
+
+    @Test
+    void everyMoveOfTheClockShowsTheSweepNothingDueIncluded() {
+        EmulatedPlatform.clock(Map.of("minutes", 1)); // whatever was due from other tests is done now
+        int sweeps = timelineOf("sweep").size();
+        var moved = EmulatedPlatform.clock(Map.of("minutes", 1));
+        assertThat(moved.path("sweep").path("visited").asInt()).isZero();
+        assertThat(timelineOf("sweep")).hasSize(sweeps + 1);
+        assertThat(timelineOf("sweep").getLast().path("title").asText()).isEqualTo("sweep: nothing due");
+        assertThat(timelineOf("clock").getLast().path("title").asText()).startsWith("+1 min: now ")
+                .endsWith(" Europe/Paris");
+    }
+
+    /** A queue the function fails to give is an error naming the call and the answer, never an empty queue. */
+    @Test
+    void aQueueCallThatFailsIsAnError() {
+        var account = state().path("pageId").asText();
+        Platform.storage().down(); // the function's DynamoDB goes away: it answers 500
+        try {
+            var answer = given().baseUri(EmulatedPlatform.url()).queryParam("account", account)
+                    .get("/emulator/api/queue").then().statusCode(502).extract().jsonPath();
+            assertThat(answer.getString("error")).startsWith("the function answered 500 to GET /threads/" + account
+                    + "?state=waiting").endsWith(": storage unavailable, retry later");
+            assertThat(answer.getList("waiting")).isNull();
+        } finally {
+            Platform.storage().up();
+        }
+        given().baseUri(EmulatedPlatform.url()).queryParam("account", account).get("/emulator/api/queue").then()
+                .statusCode(200);
+    }
+
+    /**
+     * The operator's queues answer in every state: a conversation the bot held that an agent answered is with an agent
+     * (no hand-over, so no wait to tell), and after the operator's take it is the bot's.
+     */
+    @Test
+    void theQueuesAnswerWithAnAgentAfterAnAnswerAndBotAfterATake() {
+        var psid = addUser("Yuki");
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "assistant"), "the greeting");
+        agent(psid, "replies", Map.of("text", "Hello Yuki, Jo here.")).then().statusCode(200);
+        eventuallyStored(psid, "page_inbox");
+        var page = state().path("pageId").asText();
+        assertThat(queue(page, "with-agent")).contains(psid);
+
+        given().header("X-Api-Key", Platform.ADMIN_KEY).post("/threads/{page}/{user}/take", page, psid).then()
+                .statusCode(200);
+        eventuallyStored(psid, "bot");
+        assertThat(queue(page, "bot")).contains(psid);
+        assertThat(queue(page, "with-agent")).doesNotContain(psid);
+    }
+
+    /** The users in one of the function's queues, as the operator API gives it. */
+    private static java.util.List<String> queue(String account, String state) {
+        return given().header("X-Api-Key", Platform.ADMIN_KEY).queryParam("state", state)
+                .get("/threads/{account}", account).then().statusCode(200).extract().jsonPath()
+                .getList("threads.userId", String.class);
+    }
+
+    /** Each account's routing asked again when the Page's changes, once per account: not on every event. */
+    @Test
+    void theRoutingIsAskedOnTheSwitchNotOnEveryEvent() {
+        var psid = addUser("Omar");
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "assistant"), "the greeting");
+        int probes = timelineOf("graph").stream().filter(t -> t.path("title").asText().contains(
+                "messaging_feature_status")).toList().size();
+        userSays(psid, "what about delivery?");
+        eventually(psid, lastLine("bot", "Orders ship"), "the answer");
+        assertThat(timelineOf("graph").stream().filter(t -> t.path("title").asText().contains(
+                "messaging_feature_status")).toList()).as("probes while nothing changed").hasSize(probes);
+
+        mode("default-behaviour");
+        var after = timelineOf("graph").stream().filter(t -> t.path("title").asText().contains(
+                "messaging_feature_status")).toList();
+        assertThat(after).as("one probe per account on the switch").hasSize(probes + 2);
+        assertThat(after.getLast().path("detail").path("response").path("messaging_feature_status").path("hop_v2")
+                .asBoolean()).isFalse();
+    }
+
+    /** The timeline's entries of one kind, oldest first. */
+    private static java.util.List<JsonNode> timelineOf(String kind) {
+        var out = new ArrayList<JsonNode>();
+        state().path("timeline").forEach(t -> {
+            if (t.path("kind").asText().equals(kind)) {
+                out.add(t);
+            }
+        });
+        return out;
     }
 
     @Test
