@@ -24,4 +24,21 @@ public record Account(String id, AccountKind kind, String pageId, String name, P
     public String toString() {
         return "Account[" + kind.wire() + " " + id + ", " + name + "]"; // never the token
     }
+
+    /**
+     * How logs name {@code userId}: as it is (an app-scoped id) on Messenger and Instagram; on WhatsApp, where it is a
+     * phone number, by a digest ({@code wa_} and the first 10 hex digits of its SHA-256), never in full.
+     */
+    public String logged(String userId) {
+        if (kind != AccountKind.WHATSAPP || userId == null) {
+            return userId;
+        }
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "wa_" + java.util.HexFormat.of().formatHex(digest, 0, 5);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -23,7 +23,8 @@ import dev.messengerhandover.handover.availability.BusinessHours;
  * otherwise silently keep the global value) fails start-up with the Page and the field named; the token never
  * appears in a message.
  */
-public record AccountSettings(String pageId, String accessToken, Optional<String> instagramId, String name,
+public record AccountSettings(String pageId, String accessToken, Optional<String> instagramId, Optional<String> wabaId,
+        String name,
         String inboxAppId, String instagramInboxAppId, Optional<String> catalogue, boolean welcomeBack,
         RequestPolicy requestPolicy, RoutingMode routingMode, int fallbackLimit, String handoffPayload,
         double nlpConfidence, Availability availability, BotChoice bot) {
@@ -61,54 +62,102 @@ public record AccountSettings(String pageId, String accessToken, Optional<String
 
     /** The one Page configured by its token: the global settings. */
     static AccountSettings of(String pageId, String token, Optional<String> instagramId, String name, Defaults d) {
-        return new AccountSettings(pageId, token, instagramId, name, d.inboxAppId(), d.instagramInboxAppId(),
+        return new AccountSettings(pageId, token, instagramId, Optional.empty(), name, d.inboxAppId(),
+                d.instagramInboxAppId(),
                 d.catalogue(), d.welcomeBack(), d.requestPolicy(), d.routingMode(), d.fallbackLimit(),
                 d.handoffPayload(), d.nlpConfidence(), d.availability(), BotChoice.GLOBAL);
     }
 
-    /** The Pages of a {@code messenger.pages} JSON object, in its order. */
+    /** The key of the WhatsApp numbers in the same JSON object: {@code {"whatsapp": {"<phone number id>": {...}}}}. */
+    public static final String WHATSAPP = "whatsapp";
+
+    /** A WhatsApp number's fields: a Page's, but those of Messenger and Instagram alone, and its WABA's id. */
+    static final Set<String> WHATSAPP_FIELDS;
+
+    static {
+        var fields = new java.util.HashSet<>(FIELDS);
+        fields.removeAll(Set.of("instagramId", "inboxAppId", "instagramInboxAppId", "routingMode", "requestPolicy",
+                "nlpConfidence"));
+        fields.add("wabaId");
+        WHATSAPP_FIELDS = Set.copyOf(fields);
+    }
+
+    /** The Pages of a {@code messenger.pages} JSON object, in its order (its {@code whatsapp} field aside). */
     public static Map<String, AccountSettings> parseAll(String source, JsonNode root, Defaults defaults) {
         if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new IllegalArgumentException(source + ": must be a JSON object with one field per Page id");
+            throw new IllegalArgumentException(source + ": must be a JSON object with one field per Page id (and"
+                    + " \"whatsapp\" for WhatsApp numbers)");
         }
         var pages = new java.util.LinkedHashMap<String, AccountSettings>();
         Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
         while (fields.hasNext()) {
             var field = fields.next();
-            pages.put(field.getKey(), parse(source, field.getKey(), field.getValue(), defaults));
+            if (!field.getKey().equals(WHATSAPP)) {
+                pages.put(field.getKey(), parse(source, field.getKey(), field.getValue(), defaults, false));
+            }
         }
         return pages;
     }
 
+    /** The WhatsApp numbers of the same JSON object ({@code whatsapp}: phone number id to its settings). */
+    public static Map<String, AccountSettings> parseWhatsApp(String source, JsonNode root, Defaults defaults) {
+        var numbers = new java.util.LinkedHashMap<String, AccountSettings>();
+        var section = root == null ? null : root.get(WHATSAPP);
+        if (section == null || section.isNull()) {
+            return numbers;
+        }
+        if (!section.isObject()) {
+            throw new IllegalArgumentException(source + ": \"whatsapp\" must be an object with one field per phone"
+                    + " number id");
+        }
+        section.fields().forEachRemaining(f -> numbers.put(f.getKey(), parse(source, f.getKey(), f.getValue(),
+                defaults, true)));
+        return numbers;
+    }
+
     static AccountSettings parse(String source, String pageId, JsonNode page, Defaults defaults) {
-        var where = source + ": Page " + pageId;
+        return parse(source, pageId, page, defaults, false);
+    }
+
+    static AccountSettings parse(String source, String pageId, JsonNode page, Defaults defaults, boolean whatsApp) {
+        var where = source + (whatsApp ? ": WhatsApp number " : ": Page ") + pageId;
         if (!pageId.matches("[0-9]{1,64}")) {
-            throw new IllegalArgumentException(source + ": \"" + clip(pageId) + "\" is not a Page id (digits)");
+            throw new IllegalArgumentException(source + ": \"" + clip(pageId) + "\" is not a "
+                    + (whatsApp ? "phone number id" : "Page id") + " (digits)");
         }
         if (page == null || !page.isObject()) {
             throw new IllegalArgumentException(where + ": must be an object");
         }
+        var known = whatsApp ? WHATSAPP_FIELDS : FIELDS;
         page.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
+            if (!known.contains(name)) {
                 throw new IllegalArgumentException(where + ": unknown field \"" + clip(name) + "\" (known: "
-                        + String.join(", ", new java.util.TreeSet<>(FIELDS)) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         });
         var token = string(page, "accessToken", where).filter(t -> !t.isBlank())
                 .orElseThrow(() -> new IllegalArgumentException(where + ": \"accessToken\" is missing"));
+        var waba = string(page, "wabaId", where);
+        if (whatsApp && (waba.isEmpty() || !waba.get().matches("[0-9]{1,64}"))) {
+            throw new IllegalArgumentException(where + ": \"wabaId\" must be the WhatsApp Business Account's id"
+                    + " (digits)");
+        }
         var instagram = string(page, "instagramId", where);
         instagram.ifPresent(id -> {
             if (!id.matches("[0-9]{1,64}")) {
                 throw new IllegalArgumentException(where + ": \"instagramId\" must be an account id (digits)");
             }
         });
-        return new AccountSettings(pageId, token, instagram, string(page, "name", where).orElse("Page " + pageId),
+        return new AccountSettings(pageId, token, instagram, waba, string(page, "name", where)
+                .orElse((whatsApp ? "WhatsApp " : "Page ") + pageId),
                 string(page, "inboxAppId", where).orElse(defaults.inboxAppId()),
                 string(page, "instagramInboxAppId", where).orElse(defaults.instagramInboxAppId()),
                 string(page, "catalogue", where).or(defaults::catalogue),
                 bool(page, "welcomeBack", where).orElse(defaults.welcomeBack()),
                 choice(page, "requestPolicy", where, RequestPolicy::valueOf).orElse(defaults.requestPolicy()),
-                choice(page, "routingMode", where, RoutingMode::valueOf).orElse(defaults.routingMode()),
+                // WhatsApp routes by the number's configuration in Business Suite: the owner hears "messages".
+                whatsApp ? RoutingMode.ROUTING
+                        : choice(page, "routingMode", where, RoutingMode::valueOf).orElse(defaults.routingMode()),
                 integer(page, "fallbackLimit", where).orElse(defaults.fallbackLimit()),
                 string(page, "handoffPayload", where).orElse(defaults.handoffPayload()),
                 number(page, "nlpConfidence", where).orElse(defaults.nlpConfidence()),

@@ -36,6 +36,7 @@ import dev.messengerhandover.handover.availability.Availability;
 import dev.messengerhandover.handover.availability.Availability.WhenClosed;
 import dev.messengerhandover.handover.availability.BusinessHours;
 import dev.messengerhandover.handover.event.Delivery;
+import dev.messengerhandover.handover.event.WhatsAppRoles;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -69,6 +70,7 @@ public class Accounts {
     private final Clock clock;
     private volatile Map<String, Account> pages;
     private volatile Map<String, Account> instagram;
+    private volatile Map<String, Account> whatsApp;
     /** One Page configured by its token: it is every Page entry, whatever id Meta gives it. */
     private volatile Account single;
     private final Map<String, GraphError> errors = new ConcurrentHashMap<>();
@@ -94,6 +96,8 @@ public class Accounts {
         Account account;
         if (Delivery.INSTAGRAM.equals(object)) {
             account = instagram.get(entryId);
+        } else if (Delivery.WHATSAPP.equals(object)) {
+            account = whatsApp.get(entryId); // a WhatsApp event's account is its phone number (the entry: the WABA)
         } else {
             account = single != null ? single : pages.get(entryId);
             if (account == single && entryId != null && singlePageIds.size() < 4) {
@@ -113,7 +117,11 @@ public class Accounts {
             return Optional.of(single);
         }
         var page = pages.get(id);
-        return page != null ? Optional.of(page) : Optional.ofNullable(instagram.get(id));
+        if (page != null) {
+            return Optional.of(page);
+        }
+        var number = whatsApp.get(id);
+        return number != null ? Optional.of(number) : Optional.ofNullable(instagram.get(id));
     }
 
     /** Every account, Pages first, each followed by its Instagram account. */
@@ -124,6 +132,7 @@ public class Accounts {
         }
         all.addAll(pages.values());
         all.addAll(instagram.values());
+        all.addAll(whatsApp.values());
         return Collections.unmodifiableList(all);
     }
 
@@ -162,8 +171,11 @@ public class Accounts {
                 }
             }
         }
-        var now = account.kind() == AccountKind.INSTAGRAM ? instagram.get(account.id())
-                : single != null ? single : pages.get(account.id());
+        var now = switch (account.kind()) {
+            case INSTAGRAM -> instagram.get(account.id());
+            case WHATSAPP -> whatsApp.get(account.id());
+            case MESSENGER -> single != null ? single : pages.get(account.id());
+        };
         return now != null && !now.access().sameTokenAs(account.access()) ? Optional.of(now) : Optional.empty();
     }
 
@@ -186,6 +198,7 @@ public class Accounts {
         var catalogues = new HashMap<String, BotCatalogue>();
         var newPages = new LinkedHashMap<String, Account>();
         var newInstagram = new LinkedHashMap<String, Account>();
+        var newWhatsApp = new LinkedHashMap<String, Account>();
         Account newSingle = null;
         switch (sources.get(0)) {
             case "messenger.page-access-token" -> {
@@ -206,10 +219,19 @@ public class Accounts {
                 String text = source.equals("messenger.pages") ? messenger.pages().orElseThrow()
                         : secret.read(handover.pagesSecret().orElseThrow());
                 Map<String, AccountSettings> all;
+                Map<String, AccountSettings> numbers;
                 try {
-                    all = AccountSettings.parseAll(source, JSON.readTree(text), defaults);
+                    var root = JSON.readTree(text);
+                    all = AccountSettings.parseAll(source, root, defaults);
+                    numbers = AccountSettings.parseWhatsApp(source, root, defaults);
                 } catch (IOException e) {
                     throw new IllegalArgumentException(source + ": not valid JSON");
+                }
+                for (var settings : numbers.values()) {
+                    var access = PageAccess.of(settings.pageId(), settings.accessToken(), messenger.appSecret());
+                    newWhatsApp.put(settings.pageId(), account(settings.pageId(), AccountKind.WHATSAPP,
+                            settings.pageId(), settings, access, catalogues,
+                            source + ": WhatsApp number " + settings.pageId()));
                 }
                 for (var settings : all.values()) {
                     var access = PageAccess.of(settings.pageId(), settings.accessToken(), messenger.appSecret());
@@ -230,21 +252,33 @@ public class Accounts {
         this.single = newSingle;
         this.pages = Collections.unmodifiableMap(newPages); // in the order configured, for the operator API
         this.instagram = Collections.unmodifiableMap(newInstagram);
-        LOG.infof("serving %d Page(s) and %d Instagram account(s)", newSingle != null ? 1 : newPages.size(),
-                newInstagram.size());
+        this.whatsApp = Collections.unmodifiableMap(newWhatsApp);
+        LOG.infof("serving %d Page(s), %d Instagram account(s) and %d WhatsApp number(s)", newSingle != null ? 1
+                : newPages.size(), newInstagram.size(), newWhatsApp.size());
     }
 
     private Account account(String id, AccountKind kind, String pageId, AccountSettings settings, PageAccess access,
             Map<String, BotCatalogue> catalogues, String where) {
         var catalogue = catalogues.computeIfAbsent(settings.catalogue().orElse(""), Accounts::readCatalogue);
         fits(catalogue, kind, where);
-        var inbox = kind == AccountKind.INSTAGRAM ? settings.instagramInboxAppId() : settings.inboxAppId();
+        // WhatsApp names the parties by role: the bot is the Service entry point's primary, the helpdesk the
+        // escalation partner.
+        var inbox = switch (kind) {
+            case MESSENGER -> settings.inboxAppId();
+            case INSTAGRAM -> settings.instagramInboxAppId();
+            case WHATSAPP -> WhatsAppRoles.ESCALATION;
+        };
+        var botId = kind == AccountKind.WHATSAPP ? WhatsAppRoles.PRIMARY : messenger.appId();
         var bot = BotChoices.settings(settings.bot(), handover.bot(), catalogue, where);
-        var rules = new Rules(messenger.appId(), inbox, settings.handoffPayload(), settings.fallbackLimit(),
+        var rules = new Rules(botId, inbox, settings.handoffPayload(), settings.fallbackLimit(),
                 settings.welcomeBack(), settings.requestPolicy(), handover.nlpNames(), settings.nlpConfidence(),
                 settings.availability()).with(kind.limits(), !(bot instanceof BotSettings.Catalogue));
         var control = new ThreadControl(rules, catalogue, HumanIntentMatcher.forLanguages(catalogue.languages()));
         var name = kind == AccountKind.INSTAGRAM ? settings.name() + " (Instagram)" : settings.name();
+        if (kind == AccountKind.WHATSAPP) {
+            LOG.infof("WhatsApp number %s (WABA %s): the bot answers as the Service entry point's primary, hands over"
+                    + " to the escalation partner", id, settings.wabaId().orElse("?"));
+        }
         return new Account(id, kind, pageId, name, access, control, settings.routingMode(), bot);
     }
 
@@ -257,10 +291,12 @@ public class Accounts {
 
     /** Every text the bot may send fits the platform: nothing is cut mid-word at send time. */
     static void fits(BotCatalogue catalogue, AccountKind kind, String where) {
+        // Its answers carry the offer of a person: the limit of a text with quick replies (buttons) holds.
         var tooLong = catalogue.longestText();
-        if (tooLong.length() > kind.textLimit()) {
+        int limit = kind.limits().textWithReplies();
+        if (tooLong.length() > limit) {
             throw new IllegalArgumentException(where + ": the bot catalogue has a text of " + tooLong.length()
-                    + " characters; " + kind.wire() + " takes at most " + kind.textLimit() + ": \""
+                    + " characters; " + kind.wire() + " takes at most " + limit + ": \""
                     + tooLong.substring(0, 40) + "…\"");
         }
     }

@@ -21,6 +21,10 @@ import dev.messengerhandover.graph.GraphModels.SendResponse;
 import dev.messengerhandover.graph.GraphModels.SenderAction;
 import dev.messengerhandover.graph.GraphModels.SuccessResponse;
 import dev.messengerhandover.graph.GraphModels.ThreadOwnerResponse;
+import dev.messengerhandover.graph.GraphModels.WhatsAppControlAnswer;
+import dev.messengerhandover.graph.GraphModels.WhatsAppMessage;
+import dev.messengerhandover.graph.GraphModels.WhatsAppSent;
+import dev.messengerhandover.graph.GraphModels.WhatsAppThreadControl;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
@@ -72,6 +76,20 @@ public interface GraphApi {
     Uni<FeatureStatusResponse> featureStatus(@PathParam("version") String version, @PathParam("node") String node,
             @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
             @QueryParam("fields") String fields);
+
+    /** WhatsApp: {@code node} is the phone number id. */
+    @POST
+    @Path("/messages")
+    Uni<WhatsAppSent> whatsAppSend(@PathParam("version") String version, @PathParam("node") String node,
+            @HeaderParam("Authorization") String bearer, @QueryParam("appsecret_proof") String proof,
+            WhatsAppMessage body);
+
+    /** WhatsApp's thread control: pass, release, take. */
+    @POST
+    @Path("/thread_control")
+    Uni<WhatsAppControlAnswer> whatsAppThreadControl(@PathParam("version") String version,
+            @PathParam("node") String node, @HeaderParam("Authorization") String bearer,
+            @QueryParam("appsecret_proof") String proof, WhatsAppThreadControl body);
 
     @ClientExceptionMapper
     static RuntimeException toGraphException(Response response) {

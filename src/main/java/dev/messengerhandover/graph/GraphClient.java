@@ -71,6 +71,26 @@ public class GraphClient {
                 () -> api.send(version, page.node(), page.bearer(), page.appsecretProof(), body)).messageId();
     }
 
+    /**
+     * WhatsApp: a message to {@code waId} from the phone number; with {@code replies}, reply buttons under it (at most
+     * three). Returns its {@code wamid}.
+     */
+    public String whatsAppSend(PageAccess number, String waId, String text, List<QuickReply> replies,
+            Deadline deadline) {
+        var body = replies.isEmpty() ? GraphModels.WhatsAppMessage.text(waId, text)
+                : GraphModels.WhatsAppMessage.buttons(waId, text, replies);
+        return call("whatsapp messages", deadline, () -> api.whatsAppSend(version, number.node(), number.bearer(),
+                number.appsecretProof(), body)).messageId();
+    }
+
+    /** WhatsApp's {@code thread_control}: {@code pass} (to the escalation partner), {@code release}, {@code take}. */
+    public void whatsAppThreadControl(PageAccess number, String waId, String action, String metadata,
+            Deadline deadline) {
+        var body = new GraphModels.WhatsAppThreadControl("whatsapp", waId, action, metadata);
+        call("whatsapp thread_control " + action, deadline, () -> api.whatsAppThreadControl(version, number.node(),
+                number.bearer(), number.appsecretProof(), body));
+    }
+
     /** "Typing..." for the user while a bot thinks ({@code sender_action: typing_on}); no message is sent. */
     public void typing(PageAccess page, String psid, Deadline deadline) {
         var body = new GraphModels.SenderAction(new Recipient(psid), "typing_on");

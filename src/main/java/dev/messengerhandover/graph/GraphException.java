@@ -108,7 +108,15 @@ public class GraphException extends RuntimeException {
             case 2018151 -> Kind.NOT_OWNER;
             case 2018300 -> Kind.ANOTHER_APP_CONTROLS;
             case 2018464 -> Kind.TAKE_NOT_SUPPORTED;
-            default -> code == 190 ? Kind.INVALID_TOKEN : Kind.PERMANENT;
+            // WhatsApp's Cloud API dropped subcodes: its codes say it (131047: the 24 h window; 2494191: a take by
+            // anyone but the escalation partner; 10 with 403: not the thread's owner, a code Meta does not document).
+            default -> switch (code) {
+                case 190 -> Kind.INVALID_TOKEN;
+                case 131047 -> Kind.OUTSIDE_WINDOW;
+                case 2494191 -> Kind.TAKE_NOT_SUPPORTED;
+                case 10 -> status == 403 && subcode == 0 ? Kind.NOT_OWNER : Kind.PERMANENT;
+                default -> Kind.PERMANENT;
+            };
         };
     }
 

@@ -122,4 +122,81 @@ public final class GraphModels {
             @JsonProperty("msgr_multi_app") boolean messengerMultiApp,
             @JsonProperty("ig_multi_app") boolean instagramMultiApp) {
     }
+
+    // --- WhatsApp Cloud API ------------------------------------------------------------------------------------
+
+    /**
+     * {@code POST /{phone-number-id}/messages}: a text, or (with reply buttons) an interactive message whose body is the
+     * text; {@code messaging_product} is always {@code whatsapp}.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WhatsAppMessage(@JsonProperty("messaging_product") String messagingProduct,
+            @JsonProperty("recipient_type") String recipientType, String to, String type, WhatsAppText text,
+            WhatsAppInteractive interactive) {
+        public static WhatsAppMessage text(String to, String body) {
+            return new WhatsAppMessage("whatsapp", "individual", to, "text", new WhatsAppText(body, false), null);
+        }
+
+        public static WhatsAppMessage buttons(String to, String body, List<QuickReply> replies) {
+            var buttons = replies.stream().map(r -> new WhatsAppButton("reply", new WhatsAppReply(r.payload(),
+                    r.title()))).toList();
+            return new WhatsAppMessage("whatsapp", "individual", to, "interactive", null,
+                    new WhatsAppInteractive("button", new WhatsAppBody(body), new WhatsAppAction(buttons)));
+        }
+    }
+
+    @RegisterForReflection
+    public record WhatsAppText(String body, @JsonProperty("preview_url") boolean previewUrl) {
+    }
+
+    @RegisterForReflection
+    public record WhatsAppInteractive(String type, WhatsAppBody body, WhatsAppAction action) {
+    }
+
+    @RegisterForReflection
+    public record WhatsAppBody(String text) {
+    }
+
+    @RegisterForReflection
+    public record WhatsAppAction(List<WhatsAppButton> buttons) {
+    }
+
+    @RegisterForReflection
+    public record WhatsAppButton(String type, WhatsAppReply reply) {
+    }
+
+    @RegisterForReflection
+    public record WhatsAppReply(String id, String title) {
+    }
+
+    /** {@code {"messaging_product":"whatsapp","contacts":[...],"messages":[{"id":"wamid..."}]}}. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record WhatsAppSent(List<WhatsAppSentMessage> messages) {
+        public String messageId() {
+            return messages == null || messages.isEmpty() ? null : messages.get(0).id();
+        }
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record WhatsAppSentMessage(String id) {
+    }
+
+    /**
+     * {@code POST /{phone-number-id}/thread_control}: {@code pass} (no target: to the escalation partner), {@code release}
+     * or {@code take}, with the agent's context as {@code metadata} (at most 2000 characters).
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WhatsAppThreadControl(@JsonProperty("messaging_product") String messagingProduct, String to,
+            String action, String metadata) {
+    }
+
+    /** The answer's exact body is not documented: whatever it holds, a 2xx is success. */
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record WhatsAppControlAnswer(@JsonProperty("messaging_product") String messagingProduct) {
+    }
 }

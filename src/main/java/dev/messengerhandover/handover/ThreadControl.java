@@ -99,6 +99,7 @@ public final class ThreadControl {
             case Reaction r -> false;
             case PolicyEnforcement p -> false;
             case SelfMessage m -> false;
+            case WebhookEvent.Status st -> false;
             case Unknown u -> false;
         };
     }
@@ -138,6 +139,7 @@ public final class ThreadControl {
             case Reaction r -> Plan.nothing(state);
             case PolicyEnforcement p -> Plan.nothing(state);
             case SelfMessage m -> Plan.nothing(state);
+            case WebhookEvent.Status st -> Plan.nothing(state);
             case Unknown u -> Plan.nothing(state);
         };
     }
@@ -174,10 +176,12 @@ public final class ThreadControl {
         if (waiting != null && !isBot(s.ownerAppId())) {
             long giveUpAt = waiting.takeRefused() ? 0 : availability.giveUpAt(waiting.since());
             if (giveUpAt > 0 && now >= giveUpAt) {
-                if (routing == Routing.ROUTING) {
+                if (routing == Routing.ROUTING && rules.limits().takeBack()) {
                     return new Plan(s, List.of(new Step.GiveUp(catalogue.away().nobodyAnswered())), true);
                 }
-                return takeBlocked(s, waiting, now); // default behaviour: Graph blocks the take
+                // Default behaviour blocks the take, and on WhatsApp only the escalation partner takes: the team is
+                // alerted instead, never a take Graph must refuse.
+                return takeBlocked(s, waiting, now);
             }
             if (!alertOwed && !waiting.alerted() && now >= availability.alertAt(waiting.since())) {
                 return owing(s, alert(s, waiting, Step.Alert.Why.UNANSWERED), now);
@@ -306,6 +310,7 @@ public final class ThreadControl {
             case Reaction r -> false;
             case PolicyEnforcement p -> false;
             case SelfMessage m -> false;
+            case WebhookEvent.Status st -> false;
             case Unknown u -> false;
         };
     }
@@ -443,11 +448,12 @@ public final class ThreadControl {
             // The request came too late to answer (a redelivery a day on): no notice Graph must refuse, the pass alone.
             return new Plan(skipped(s, now, notice), List.of(new Step.Pass(rules.inboxAppId(), why, context)), true);
         }
-        var steps = switch (routing) {
-            case ROUTING -> List.<Step>of(new Step.SendAndPass(notice, rules.inboxAppId(), why, context));
-            case DEFAULT_BEHAVIOUR -> List.<Step>of(new Step.Send(notice, false),
-                    new Step.Pass(rules.inboxAppId(), why, context));
+        boolean oneCall = switch (routing) {
+            case ROUTING -> rules.limits().passWithMessage();
+            case DEFAULT_BEHAVIOUR -> false;
         };
+        var steps = oneCall ? List.<Step>of(new Step.SendAndPass(notice, rules.inboxAppId(), why, context))
+                : List.<Step>of(new Step.Send(notice, false), new Step.Pass(rules.inboxAppId(), why, context));
         return new Plan(s, steps, true);
     }
 
@@ -572,7 +578,12 @@ public final class ThreadControl {
             boolean last = i == messages.size() - 1;
             boolean offer = last && answer.handover() == null && replies.size() < limits.quickReplies()
                     && replies.stream().noneMatch(r -> r.payload().equals(rules.handoffPayload()));
-            var pieces = Text.split(m.text(), limits.text());
+            var pieces = new java.util.ArrayList<>(Text.split(m.text(), limits.text()));
+            if ((offer || !replies.isEmpty()) && !pieces.isEmpty()
+                    && pieces.getLast().length() > limits.textWithReplies()) {
+                // The text that carries the replies is shorter on some platforms (WhatsApp's buttons: 1024).
+                pieces.addAll(Text.split(pieces.removeLast(), limits.textWithReplies()));
+            }
             for (int p = 0; p < pieces.size(); p++) {
                 boolean lastPiece = p == pieces.size() - 1;
                 steps.add(new Step.Send(pieces.get(p), lastPiece && offer, false, lastPiece ? replies : List.of()));

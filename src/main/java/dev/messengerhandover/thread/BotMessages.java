@@ -60,7 +60,7 @@ public class BotMessages {
                     ? idempotencyKey.strip() : digest(body));
             var refused = threads.applyBotMessage(account, accountId, userId, answer, key, deadline);
             if (refused != null) {
-                LOG.infof("%s: a message of the bot's for %s refused: %s", account, userId, refused);
+                LOG.infof("%s: a message of the bot's for %s refused: %s", account, account.logged(userId), refused);
                 return new Outcome.Refused(refused);
             }
             return new Outcome.Sent();

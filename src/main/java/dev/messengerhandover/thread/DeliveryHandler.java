@@ -85,6 +85,8 @@ public class DeliveryHandler {
                     p.action(), p.reason());
             case WebhookEvent.Unknown u -> LOG.infof("ignoring an event on %s of %s: %s", event.envelope().channel(),
                     where, u.fields());
+            case WebhookEvent.Status st when "failed".equals(st.status()) -> LOG.warnf(
+                    "a message %s sent was not delivered: WhatsApp says %d %s", where, st.errorCode(), st.errorTitle());
             default -> {
                 if (ThreadControl.concernsThread(event) && loggedWithoutUser.add(event.kind())) {
                     LOG.infof("ignoring %s events without a user id (sender.id), as Meta sends plugin opt-ins and"

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.messengerhandover.account.Account;
+import dev.messengerhandover.account.AccountKind;
 import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.alert.Alerts;
 import dev.messengerhandover.bot.BotException;
@@ -27,6 +28,7 @@ import dev.messengerhandover.handover.Reason;
 import dev.messengerhandover.handover.Refusal;
 import dev.messengerhandover.handover.Rules;
 import dev.messengerhandover.handover.Step;
+import dev.messengerhandover.handover.Text;
 import dev.messengerhandover.handover.ThreadState;
 import dev.messengerhandover.metrics.HandoverMetrics;
 import dev.messengerhandover.metrics.Measurements;
@@ -83,11 +85,14 @@ public class StepRunner {
     private final class Graph implements Execution.World {
         private Account account;
         private final String userId;
+        /** The user as logs name them (never a WhatsApp number in full). */
+        private final String who;
         private final Deadline deadline;
 
         Graph(Account account, String userId, Deadline deadline) {
             this.account = account;
             this.userId = userId;
+            this.who = account.logged(userId);
             this.deadline = deadline;
         }
 
@@ -101,7 +106,7 @@ public class StepRunner {
             if (deadline.covers(needs)) {
                 return true;
             }
-            LOG.infof("thread %s: %s left for the redelivery (%d ms left)", userId, step.call(),
+            LOG.infof("thread %s: %s left for the redelivery (%d ms left)", who, step.call(),
                     deadline.remainingMillis());
             return false;
         }
@@ -125,7 +130,7 @@ public class StepRunner {
             try {
                 return call(step);
             } catch (GraphClient.OutOfTime e) {
-                LOG.warnf("thread %s: %s not finished: %s", userId, step.call(), e.getMessage());
+                LOG.warnf("thread %s: %s not finished: %s", who, step.call(), e.getMessage());
                 return new Result.OutOfTime();
             } catch (GraphException e) {
                 var renewed = accounts.graphFailed(account, e.summary(),
@@ -136,12 +141,15 @@ public class StepRunner {
                     return run(state, step);
                 }
                 var refusal = refusal(e);
-                LOG.warnf("thread %s: graph refused %s (%s): %s", userId, step.call(), refusal, e.summary());
+                LOG.warnf("thread %s: graph refused %s (%s): %s", who, step.call(), refusal, e.summary());
                 return new Result.Refused(refusal, e.summary());
             }
         }
 
         private Result call(Step step) {
+            if (account.kind() == AccountKind.WHATSAPP) {
+                return whatsApp(step);
+            }
             var page = account.access();
             return switch (step) {
                 case Step.Send send -> new Result.Confirmed(null, send(send));
@@ -167,8 +175,38 @@ public class StepRunner {
             };
         }
 
+        /**
+         * WhatsApp's Cloud API: messages with reply buttons, a pass as {@code thread_control} of its own (the rules
+         * never ask for a message that passes, nor for a take: only the escalation partner takes), and no API that says
+         * who owns a thread (the state is the function's own).
+         */
+        private Result whatsApp(Step step) {
+            var number = account.access();
+            return switch (step) {
+                case Step.Send send -> new Result.Confirmed(null,
+                        graph.whatsAppSend(number, userId, send.text(), replies(send), deadline));
+                case Step.Pass pass -> {
+                    graph.whatsAppThreadControl(number, userId, "pass", Text.clip(pass.metadata(), 2000), deadline);
+                    yield Result.Confirmed.DONE;
+                }
+                case Step.LookupOwner lookup -> new Result.Confirmed(null, null);
+                case Step.SendAndPass handoff -> throw new IllegalStateException("WhatsApp: no message carries a pass");
+                case Step.Take take -> throw new IllegalStateException("WhatsApp: only the escalation partner takes");
+                case Step.GiveUp giveUp -> throw new IllegalStateException("WhatsApp: only the escalation partner"
+                        + " takes");
+                case Step.Alert alert -> throw new IllegalArgumentException("an alert is not a Graph call");
+                case Step.AskBot ask -> throw new IllegalArgumentException("a bot is not a Graph call");
+                case Step.Typing typing -> throw new IllegalArgumentException("typing is a courtesy apart");
+            };
+        }
+
         /** The one way a message goes out: the quick replies the rules asked for. Returns Graph's message id. */
         private String send(Step.Send send) {
+            return graph.send(account.access(), userId, send.text(), replies(send), deadline);
+        }
+
+        /** The quick replies (WhatsApp: reply buttons) of a message: the bot's, then the survey's or the offer. */
+        private List<QuickReply> replies(Step.Send send) {
             var control = account.control();
             var survey = control.catalogue().survey();
             var replies = new java.util.ArrayList<QuickReply>();
@@ -179,16 +217,19 @@ public class StepRunner {
             } else if (send.offerPerson()) {
                 replies.add(QuickReply.text(control.catalogue().talkToPersonTitle(), control.rules().handoffPayload()));
             }
-            return graph.send(account.access(), userId, send.text(), replies, deadline);
+            return replies;
         }
 
         /** "Typing...": a courtesy; whatever Graph says, nothing changes (the platform may not show it). */
         private Result typing() {
+            if (account.kind() == AccountKind.WHATSAPP) {
+                return new Result.NotTaken("typing_on"); // the Cloud API shows typing only with a read receipt
+            }
             try {
                 graph.typing(account.access(), userId, deadline);
                 return Result.Confirmed.DONE;
             } catch (GraphException | GraphClient.OutOfTime e) {
-                LOG.debugf("thread %s: typing_on not shown: %s", userId, e.getMessage());
+                LOG.debugf("thread %s: typing_on not shown: %s", who, e.getMessage());
                 return new Result.NotTaken("typing_on");
             }
         }
@@ -206,7 +247,7 @@ public class StepRunner {
             long started = System.nanoTime();
             try {
                 var answer = bots.ask(account.bot(), request, deadline.less(SEND_RESERVE));
-                LOG.infof("thread %s: %s bot answered in %d ms: %d message(s)%s", userId, account.bot().kind(),
+                LOG.infof("thread %s: %s bot answered in %d ms: %d message(s)%s", who, account.bot().kind(),
                         (System.nanoTime() - started) / 1_000_000, answer.messages().size(),
                         answer.handover() != null ? ", and a hand-over" : "");
                 var usage = answer.usage();
@@ -217,7 +258,7 @@ public class StepRunner {
                 logFitted(answer, control.rules().limits());
                 return new Result.Answered(answer);
             } catch (BotException e) {
-                LOG.warnf("thread %s: %s bot failed (%s) after %d ms: %s; the catalogue's fallback answers", userId,
+                LOG.warnf("thread %s: %s bot failed (%s) after %d ms: %s; the catalogue's fallback answers", who,
                         account.bot().kind(), e.failure().wire(), (System.nanoTime() - started) / 1_000_000,
                         e.getMessage());
                 return new Result.BotFailed(e.failure());
@@ -254,7 +295,7 @@ public class StepRunner {
                 alerts.publish(account, state, alert, clock.millis());
                 return Result.Confirmed.DONE;
             } catch (Alerts.AlertFailed e) {
-                LOG.warnf("thread %s: %s", state.userId(), e.getMessage());
+                LOG.warnf("thread %s: %s", who, e.getMessage());
                 return new Result.NotTaken(e.getMessage());
             }
         }
@@ -264,10 +305,10 @@ public class StepRunner {
             try {
                 return answer(graph.threadOwner(account.access(), userId, deadline));
             } catch (GraphClient.OutOfTime e) {
-                LOG.warnf("thread %s: thread_owner unanswered in the time left", userId);
+                LOG.warnf("thread %s: thread_owner unanswered in the time left", who);
                 return null;
             } catch (GraphException e) {
-                LOG.warnf("thread %s: thread_owner unanswered: %s", userId, e.summary());
+                LOG.warnf("thread %s: thread_owner unanswered: %s", who, e.summary());
                 accounts.graphFailed(account, e.summary(), e.kind() == GraphException.Kind.INVALID_TOKEN);
                 return null;
             }

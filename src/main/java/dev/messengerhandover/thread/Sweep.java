@@ -144,7 +144,8 @@ public class Sweep {
                         left.incrementAndGet(); // a delivery holds it, or the time ran out: due it stays
                     } catch (RuntimeException e) {
                         // Storage failing for this thread (or a thread that cannot be read): due it stays.
-                        LOG.errorf("sweep: thread %s/%s left for the next run: %s", key.pageId(), key.userId(),
+                        LOG.errorf("sweep: thread %s/%s left for the next run: %s", key.pageId(),
+                                account.get().logged(key.userId()),
                                 e.toString());
                         left.incrementAndGet();
                     }

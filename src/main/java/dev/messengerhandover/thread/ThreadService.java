@@ -129,7 +129,7 @@ public class ThreadService {
         // MDC fields become top-level keys of the JSON log lines: CloudWatch Logs Insights filters on them.
         MDC.put("account", pageId);
         MDC.put("platform", account.kind().wire());
-        MDC.put("user", userId);
+        MDC.put("user", account.logged(userId));
         try {
             var routing = routings.of(account, work);
             var control = account.control();
@@ -174,7 +174,7 @@ public class ThreadService {
         var work = deadline.less(STORE_RESERVE);
         MDC.put("account", pageId);
         MDC.put("platform", account.kind().wire());
-        MDC.put("user", userId);
+        MDC.put("user", account.logged(userId));
         MDC.put("event", "due");
         var decidedOn = new ThreadState[1];
         try {
@@ -200,7 +200,7 @@ public class ThreadService {
         var refused = new String[1];
         MDC.put("account", pageId);
         MDC.put("platform", account.kind().wire());
-        MDC.put("user", userId);
+        MDC.put("user", account.logged(userId));
         MDC.put("event", "bot_message");
         try {
             var routing = routings.of(account, work);
@@ -257,7 +257,7 @@ public class ThreadService {
             }
             if (current.hasProcessed(key)) {
                 MDC.put("outcome", "duplicate");
-                LOG.infof("thread %s/%s: %s already applied, redelivery ignored", pageId, userId, key);
+                LOG.infof("thread %s/%s: %s already applied, redelivery ignored", pageId, account.logged(userId), key);
                 return current;
             }
             // A sweep's visit comes with a new key each run: the result of an earlier visit whose write failed is
@@ -274,7 +274,8 @@ public class ThreadService {
             }
             if (current.claimedAt(clock.millis())) {
                 // Another delivery is making Graph calls for this thread: wait for its result, then decide again.
-                waitOrGiveUp(work, attempt, "thread " + userId + " is busy with " + current.claimKey());
+                waitOrGiveUp(work, attempt, "thread " + account.logged(userId) + " is busy with "
+                        + current.claimKey());
                 current = null;
                 continue;
             }
@@ -288,7 +289,7 @@ public class ThreadService {
                 var plan = decide.apply(current.state());
                 if (!plan.changed() && plan.steps().isEmpty()) {
                     MDC.put("outcome", "ignored");
-                    LOG.debugf("thread %s/%s: nothing to do", pageId, userId);
+                    LOG.debugf("thread %s/%s: nothing to do", pageId, account.logged(userId));
                     return current;
                 }
                 if (plan.hasEffects()) {
@@ -299,10 +300,11 @@ public class ThreadService {
                 var saved = store.save(current, outcome.state(), recorded(key));
                 metrics.changed(account, current.state(), saved.state());
                 MDC.put("outcome", "recorded");
-                LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, userId, what, saved.state().ownerAppId());
+                LOG.infof("thread %s/%s %s: recorded, owner=%s", pageId, account.logged(userId), what,
+                        saved.state().ownerAppId());
                 return saved;
             } catch (ConflictException raced) {
-                waitOrGiveUp(work, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(work, attempt, "thread " + account.logged(userId) + " kept changing");
                 current = null;
             }
         }
@@ -322,17 +324,19 @@ public class ThreadService {
             metrics.changed(account, current.state(), saved.state());
             if (!outcome.finished()) {
                 MDC.put("outcome", "unfinished");
-                throw new WorkLeftException("thread " + state.userId() + ": " + what + " left "
+                throw new WorkLeftException("thread " + account.logged(state.userId()) + ": " + what + " left "
                         + outcome.left().stream().map(Step::call).toList() + " for the redelivery");
             }
             MDC.put("outcome", "applied");
-            LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), state.userId(), what, state.ownerAppId(),
+            LOG.infof("thread %s/%s %s: owner=%s steps=%s", state.pageId(), account.logged(state.userId()), what,
+                    state.ownerAppId(),
                     plan.steps().stream().map(Step::call).toList());
             return saved;
         } catch (ConflictException lostClaim) {
             // Our claim expired mid-way and another instance took over (its write wins), or our own write went through
             // and only its answer was lost, so the SDK's retry failed the condition: the table has the truth either way.
-            LOG.warnf("thread %s: result for %s not written by this attempt, reading the thread", state.userId(), key);
+            LOG.warnf("thread %s: result for %s not written by this attempt, reading the thread",
+                    account.logged(state.userId()), key);
             return store.load(state.pageId(), state.userId(), account.control().rules().botAppId());
         }
     }
@@ -385,12 +389,15 @@ public class ThreadService {
         for (int attempt = 1;; attempt++) {
             var current = store.load(pageId, userId, control.rules().botAppId());
             if (current.claimedAt(clock.millis())) {
-                waitOrGiveUp(work, attempt, "thread " + userId + " is busy");
+                waitOrGiveUp(work, attempt, "thread " + account.logged(userId) + " is busy");
                 continue;
             }
             var state = current.state();
             if (control.rules().botAppId().equals(state.ownerAppId()) && !control.expired(state, clock.millis())) {
                 return new TakeBack(state, null);
+            }
+            if (!control.rules().limits().takeBack()) {
+                return new TakeBack(state, TakeBack.ESCALATION_ONLY);
             }
             if (routings.of(account, work) == Routing.DEFAULT_BEHAVIOUR) {
                 return new TakeBack(state, TakeBack.BLOCKED);
@@ -403,7 +410,7 @@ public class ThreadService {
                 return new TakeBack(after, failed == null ? null : failed.reason() == Reason.TAKE_NOT_SUPPORTED
                         ? TakeBack.BLOCKED : "Graph refused the take: " + failed.detail());
             } catch (ConflictException raced) {
-                waitOrGiveUp(work, attempt, "thread " + userId + " kept changing");
+                waitOrGiveUp(work, attempt, "thread " + account.logged(userId) + " kept changing");
             }
         }
     }
@@ -412,6 +419,8 @@ public class ThreadService {
     public record TakeBack(ThreadState state, String refused) {
         static final String BLOCKED = "take_thread_control is blocked: the Page has no default app (default behaviour);"
                 + " the Page Inbox has to pass the thread back, or it comes back when control expires";
+        static final String ESCALATION_ONLY = "on WhatsApp only the escalation partner may take a thread: the helpdesk"
+                + " has to pass it back or release it, or it goes idle 24 h after the user's last message";
     }
 
     /** Index queries one queue page may take to fill past threads that left the queue. */

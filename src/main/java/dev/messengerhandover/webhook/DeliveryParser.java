@@ -75,6 +75,15 @@ public final class DeliveryParser {
         }
         var events = new ArrayList<WebhookEvent>();
         for (JsonNode entry : entries) {
+            if (Delivery.WHATSAPP.equals(object)) {
+                if (entry.isObject()) {
+                    WhatsAppParser.entry(entry, events);
+                } else {
+                    events.add(malformed(new Envelope(null, Channel.MESSAGING, null, null, 0),
+                            new MalformedDeliveryException("an entry that is not an object")));
+                }
+                continue;
+            }
             String pageId;
             try {
                 if (!entry.isObject()) {
@@ -309,6 +318,11 @@ public final class DeliveryParser {
         return id.isEmpty() ? null : id;
     }
 
+    /** At most 40 characters of something odd, for a log line. */
+    static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
     private static String mid(JsonNode parent) {
         var mid = text(parent, "mid");
         if (mid != null && mid.length() > MAX_MID_CHARS) {
@@ -317,7 +331,7 @@ public final class DeliveryParser {
         return mid;
     }
 
-    private static String text(JsonNode parent, String field) {
+    static String text(JsonNode parent, String field) {
         var node = parent.get(field);
         if (node == null || node.isNull()) {
             return null;

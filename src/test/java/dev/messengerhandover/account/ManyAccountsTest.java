@@ -179,8 +179,10 @@ class ManyAccountsTest {
         var accounts = given().header("X-Api-Key", ADMIN_KEY).get("/accounts").then().statusCode(200).extract();
         assertThat(accounts.asString()).doesNotContain(PAGE_TOKEN, SECOND_PAGE_TOKEN, APP_SECRET);
         var json = accounts.jsonPath();
-        assertThat(json.getList("id", String.class)).containsExactly(PAGE_ID, SECOND_PAGE_ID, INSTAGRAM_ID);
-        assertThat(json.getList("platform", String.class)).containsExactly("messenger", "messenger", "instagram");
+        assertThat(json.getList("id", String.class)).containsExactly(PAGE_ID, SECOND_PAGE_ID, INSTAGRAM_ID,
+                Platform.WHATSAPP_NUMBER_ID);
+        assertThat(json.getList("platform", String.class)).containsExactly("messenger", "messenger", "instagram",
+                "whatsapp");
         assertThat(json.getString("find { it.id == '" + SECOND_PAGE_ID + "' }.lastGraphError.summary"))
                 .contains("code 190");
     }

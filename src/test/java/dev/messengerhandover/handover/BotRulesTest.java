@@ -97,7 +97,7 @@ class BotRulesTest {
         assertThat(send.replies()).hasSize(13).allSatisfy(r -> assertThat(r.title()).hasSize(20).endsWith("…"));
         assertThat(send.offerPerson()).as("no room left for the offer").isFalse();
 
-        var whatsApp = control(new Limits(4096, 3, 20)).botAnswered(wrote(), new BotAnswer(List.of(
+        var whatsApp = control(new Limits(4096, 1024, 3, 20, false, false)).botAnswered(wrote(), new BotAnswer(List.of(
                 new Message("Pick one", many.subList(0, 2))), null), ROUTING, NOW);
         var two = (Step.Send) whatsApp.steps().get(0);
         assertThat(two.replies()).hasSize(2);

@@ -107,7 +107,7 @@ class ThreadControlPropertyTest {
                 availability).with(limits, random.nextInt(3) == 0), catalogue, new HumanIntentMatcher());
     }
 
-    private static final Limits[] LIMITS = { Limits.MESSENGER, new Limits(1000, 13, 20), new Limits(4096, 3, 20) };
+    private static final Limits[] LIMITS = { Limits.MESSENGER, new Limits(1000, 13, 20), new Limits(4096, 1024, 3, 20, false, false) };
 
     /**
      * Whatever a bot may answer: no message or several, any Unicode and length (past every platform's limit too),

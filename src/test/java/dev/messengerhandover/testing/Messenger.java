@@ -198,6 +198,16 @@ public final class Messenger {
         try {
             var root = JSON.readTree(body);
             var object = root.path("object").asText();
+            if (dev.messengerhandover.dev.platform.WhatsAppPlatform.OBJECT.equals(object)) {
+                // WhatsApp: the owner's messages say the user wrote (their window runs from them)
+                for (var change : root.path("entry").path(0).path("changes")) {
+                    for (var m : change.path("value").path("messages")) {
+                        graph.userWroteOnWhatsApp(change.path("value").path("metadata").path("phone_number_id")
+                                .asText(), m.path("from").asText(), m.path("timestamp").asLong() * 1000);
+                    }
+                }
+                return;
+            }
             for (var entry : root.path("entry")) {
                 for (var channel : List.of("messaging", "standby")) {
                     for (var event : entry.path(channel)) {

@@ -136,11 +136,16 @@ public class Platform implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
-    /** Two Pages, the first with its Instagram account, as {@code messenger.pages} (or the secret) gives them. */
+    /**
+     * Two Pages, the first with its Instagram account, and a WhatsApp number, as {@code messenger.pages} (or the
+     * secret) gives them.
+     */
     public static String pagesJson(String secondPageToken) {
         return "{\"" + PAGE_ID + "\":{\"accessToken\":\"" + PAGE_TOKEN + "\",\"instagramId\":\"" + INSTAGRAM_ID
                 + "\",\"name\":\"Shop\"},\"" + SECOND_PAGE_ID + "\":{\"accessToken\":\"" + secondPageToken
-                + "\",\"name\":\"Café\",\"welcomeBack\":false}}";
+                + "\",\"name\":\"Café\",\"welcomeBack\":false},\"whatsapp\":{\"" + WHATSAPP_NUMBER_ID
+                + "\":{\"wabaId\":\"" + WABA_ID + "\",\"accessToken\":\"" + WHATSAPP_TOKEN
+                + "\",\"name\":\"Shop WhatsApp\"}}}";
     }
 
     public static SecretsManagerStandIn secrets() {

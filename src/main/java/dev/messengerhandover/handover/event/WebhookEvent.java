@@ -34,6 +34,7 @@ public sealed interface WebhookEvent {
             case Reaction r -> envelope().senderId();
             case PolicyEnforcement p -> null;
             case SelfMessage m -> null;
+            case Status st -> envelope().recipientId();
             case Unknown u -> envelope().senderId();
         };
     }
@@ -69,6 +70,7 @@ public sealed interface WebhookEvent {
             case Reaction r -> positional("Reaction", r.mid(), r.action(), r.emoji());
             case PolicyEnforcement p -> positional("PolicyEnforcement", p.action(), p.reason());
             case SelfMessage m -> m.mid() != null ? "self:" + m.mid() : positional("SelfMessage");
+            case Status st -> positional("Status", st.mid(), st.status(), st.errorCode());
             case Unknown u -> positional("Unknown", u.fields());
         };
     }
@@ -94,6 +96,7 @@ public sealed interface WebhookEvent {
             case Reaction r -> "reaction";
             case PolicyEnforcement p -> "policy_enforcement";
             case SelfMessage m -> "self_message";
+            case Status st -> "status";
             case Unknown u -> "unknown";
         };
     }
@@ -207,6 +210,14 @@ public sealed interface WebhookEvent {
      * whose sender is the account. Nobody to answer.
      */
     record SelfMessage(Envelope envelope, String mid) implements WebhookEvent {
+    }
+
+    /**
+     * WhatsApp: what became of a message ({@code sent}, {@code delivered}, {@code read}, {@code failed} with Meta's
+     * error code and title). Never answered; a failed message of the bot's is logged with Meta's error.
+     */
+    record Status(Envelope envelope, String mid, String status, int errorCode, String errorTitle)
+            implements WebhookEvent {
     }
 
     /** An event kind this version does not know; kept so that it can be logged, never acted on. */
