@@ -22,9 +22,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  */
 public final class BotStandIn implements AutoCloseable {
 
-    /** The static credentials the AWS stand-ins take (and the function is given in tests). */
-    public static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("AKIDBOTSTANDIN000001",
-            "bot-stand-in-secret-access-key");
+    /**
+     * The static credentials the AWS stand-ins take: the ones {@link Platform} gives the function in tests
+     * ({@code aws.accessKeyId}, {@code aws.secretAccessKey}), so a {@code @QuarkusTest} signs with them too.
+     */
+    public static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("test", "test");
     public static final String HTTP_SECRET = "test-http-bot-secret";
     public static final String REGION = "us-east-1";
     public static final String LEX_BOT_ID = "LEXBOT0001";
