@@ -75,9 +75,9 @@ final class BotChoices {
                         + " handover.bot.lex.region / handover.bot.bedrock.region"));
     }
 
-    private static String knowledge(Optional<String> path, String where) {
+    private static Optional<String> knowledge(Optional<String> path, String where) {
         if (path.isEmpty()) {
-            return "";
+            return Optional.empty();
         }
         try {
             var bytes = Files.readAllBytes(Path.of(path.get()));
@@ -85,7 +85,7 @@ final class BotChoices {
                 throw new IllegalArgumentException(where + ": the knowledge file " + path.get() + " has "
                         + bytes.length + " bytes; at most " + KNOWLEDGE_LIMIT + " go into every prompt");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return Optional.of(new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": cannot read the knowledge file " + path.get());
         }

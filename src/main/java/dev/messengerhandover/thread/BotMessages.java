@@ -9,7 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.messengerhandover.account.Accounts;
-import dev.messengerhandover.bot.BotAnswers;
+import dev.messengerhandover.bot.BotSignature;
+import dev.messengerhandover.bot.HttpBotContract;
 import dev.messengerhandover.bot.BotException;
 import dev.messengerhandover.bot.BotSettings;
 import dev.messengerhandover.retry.Deadline;
@@ -47,7 +48,17 @@ public class BotMessages {
     }
 
     /** The secret the account's HTTP bot signs with; empty: no HTTP bot there (the route does not exist for it). */
-    public Optional<String> secretOf(String accountId) {
+    /** Whether {@code accountId} has an HTTP bot, the only kind that may post later. */
+    public boolean takesMessages(String accountId) {
+        return secretOf(accountId).isPresent();
+    }
+
+    /** Whether {@code signature} signs the raw {@code body} with the account's bot secret, in constant time. */
+    public boolean signedByItsBot(String accountId, byte[] body, String signature) {
+        return secretOf(accountId).map(secret -> BotSignature.verify(secret, body, signature)).orElse(false);
+    }
+
+    private Optional<String> secretOf(String accountId) {
         return accounts.byId(accountId).map(a -> a.bot() instanceof BotSettings.Http http ? http.secret() : null);
     }
 
@@ -55,7 +66,7 @@ public class BotMessages {
     public Outcome receive(String accountId, String userId, byte[] body, String idempotencyKey, Deadline deadline) {
         var account = accounts.byId(accountId).orElseThrow();
         try {
-            var answer = BotAnswers.parse(body);
+            var answer = HttpBotContract.answer(body);
             var key = "bot:" + (idempotencyKey != null && !idempotencyKey.isBlank() && idempotencyKey.length() <= 200
                     ? idempotencyKey.strip() : digest(body));
             var refused = threads.applyBotMessage(account, accountId, userId, answer, key, deadline);

@@ -44,15 +44,14 @@ public class BotMessagesResource {
             @jakarta.ws.rs.core.Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         var deadline = Deadline.forInvocation(config.deliveryBudget(), lambda == null ? 0
                 : lambda.getRemainingTimeInMillis());
-        var secret = messages.secretOf(accountId);
-        if (secret.isEmpty()) {
+        if (!messages.takesMessages(accountId)) {
             return ApiError.of(404, "not found");
         }
         if (body == null || body.length > config.maxBodyBytes()) {
             return ApiError.of(body == null ? 400 : 413, body == null ? "empty body" : "body too large");
         }
         // Over the raw bytes, in constant time, before anything is read: as Meta's signatures are checked.
-        if (!new SignatureVerifier(secret.get()).isValid(body, signature)) {
+        if (!messages.signedByItsBot(accountId, body, signature)) {
             LOG.warnf("bot message for %s refused: %s %s", accountId, signature == null ? "missing" : "wrong",
                     SIGNATURE);
             return ApiError.of(401, signature == null ? "missing " + SIGNATURE : "invalid signature");

@@ -127,7 +127,7 @@ class WebhookResourceTest {
 
     @Test
     void deliveriesForOtherObjectsAreAcknowledgedAndIgnored() {
-        post("{\"object\":\"whatsapp_business_account\",\"entry\":[]}").then().statusCode(200)
+        post("{\"object\":\"permissions\",\"entry\":[]}").then().statusCode(200)
                 .body("status", equalTo("ignored"));
     }
 
