@@ -40,7 +40,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @TestProfile(ManyAccountsTest.ManyAccounts.class)
-class ManyAccountsTest {
+public class ManyAccountsTest {
 
     public static class ManyAccounts extends AccountsProfile {
         public ManyAccounts() {
