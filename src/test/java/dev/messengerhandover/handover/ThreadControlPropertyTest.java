@@ -50,6 +50,8 @@ import dev.messengerhandover.testing.Conversations;
  * quick replies, a hand-over with or without words; or any failure, or too slow): it is asked only while it holds the
  * thread inside the window, at most once per event however many deliveries; every message sent fits the platform's
  * limits (Messenger's, Instagram's or WhatsApp's); a hand-over it decides passes once;</li>
+ * <li>where the platform has no message that carries a pass, or lets only the escalation partner take (WhatsApp), the
+ * rules never ask for one;</li>
  * <li>an event on {@code standby} never makes the bot send;</li>
  * <li>the bot never sends while the stored owner is another app, nor outside the user's 24 h messaging window (at the
  * clock's now);</li>
@@ -107,7 +109,9 @@ class ThreadControlPropertyTest {
                 availability).with(limits, random.nextInt(3) == 0), catalogue, new HumanIntentMatcher());
     }
 
-    private static final Limits[] LIMITS = { Limits.MESSENGER, new Limits(1000, 13, 20), new Limits(4096, 1024, 3, 20, false, false) };
+    /** Messenger's, Instagram's (shorter texts, 13 quick replies) and WhatsApp's (3 buttons, no pass in a message, no take). */
+    private static final Limits[] LIMITS = { Limits.MESSENGER, new Limits(1000, 13, 20),
+            new Limits(4096, 1024, 3, 20, false, false) };
 
     /**
      * Whatever a bot may answer: no message or several, any Unicode and length (past every platform's limit too),
@@ -511,10 +515,16 @@ class ThreadControlPropertyTest {
                     assertFits(send);
                 }
                 case Step.SendAndPass handoff -> {
+                    assertThat(control.rules().limits().passWithMessage())
+                            .as("a message carrying a pass where the platform has none").isTrue();
                     assertMaySend(s, now, handoff.text());
                     assertThat(handoff.metadata()).hasSizeLessThan(ThreadControl.METADATA_LIMIT);
                 }
                 case Step.Pass pass -> assertContext(s, pass);
+                case Step.Take take -> assertThat(control.rules().limits().takeBack())
+                        .as("a take where only the escalation partner takes").isTrue();
+                case Step.GiveUp giveUp -> assertThat(control.rules().limits().takeBack())
+                        .as("a give-up take where only the escalation partner takes").isTrue();
                 default -> {
                 }
             }

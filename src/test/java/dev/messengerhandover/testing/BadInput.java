@@ -44,8 +44,14 @@ public final class BadInput {
     private BadInput() {
     }
 
-    /** A delivery as Messenger could send it, unmutated: 1 to 3 entries of 1 to 3 events. */
+    /**
+     * A delivery as Messenger could send it, unmutated: 1 to 3 entries of 1 to 3 events; a quarter of the time
+     * WhatsApp's, 1 to 3 changes of the test number.
+     */
     public static ObjectNode delivery(Random random) {
+        if (random.nextInt(4) == 0) {
+            return whatsApp(random);
+        }
         var entries = new ArrayList<ObjectNode>();
         for (int e = 0, n = 1 + random.nextInt(3); e < n; e++) {
             var events = new ObjectNode[1 + random.nextInt(3)];
@@ -99,6 +105,32 @@ public final class BadInput {
             default -> "sha256=" + "é".repeat(64);
         };
     }
+
+    private static ObjectNode whatsApp(Random random) {
+        var changes = new ObjectNode[1 + random.nextInt(3)];
+        for (int i = 0; i < changes.length; i++) {
+            var user = Long.toString(12_000_000_000L + (random.nextLong() & 0xFFF_FFFFL));
+            changes[i] = switch (random.nextInt(9)) {
+                case 0 -> WhatsApp.buttonReply(user, WhatsApp.wamid(), "TALK_TO_PERSON", "Talk to a person");
+                case 1 -> WhatsApp.status(user, WhatsApp.wamid(), "delivered");
+                case 2 -> WhatsApp.failed(user, WhatsApp.wamid(), 131047, "Re-engagement message");
+                case 3 -> WhatsApp.standbyMessage(user, "anyone there?");
+                case 4 -> WhatsApp.standbyEcho(user, "agent here");
+                case 5 -> WhatsApp.passedBack(user, random.nextBoolean() ? "done" : null);
+                case 6 -> WhatsApp.controlTaken(user, "customer_service", "escalation", null);
+                case 7 -> WhatsApp.standbyStatus(user, WhatsApp.wamid(), "read");
+                default -> WhatsApp.text(user, "hello " + random.nextInt(1000));
+            };
+        }
+        try {
+            return (ObjectNode) NODES_READER.readTree(WhatsApp.delivery(changes));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper NODES_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static String user(Random random) {
         return Long.toString(7_100_000_000_000_000L + (random.nextLong() & 0xFFFF_FFFF_FFFFL));

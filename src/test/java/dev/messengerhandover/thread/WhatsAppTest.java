@@ -7,7 +7,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 import jakarta.inject.Inject;
 
@@ -18,11 +23,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.messengerhandover.account.ManyAccountsTest;
 import dev.messengerhandover.dev.platform.WhatsAppPlatform;
+import dev.messengerhandover.testing.BadInput;
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.Platform;
+import dev.messengerhandover.testing.Seeded;
 import dev.messengerhandover.testing.Table;
 import dev.messengerhandover.testing.WhatsApp;
+import dev.messengerhandover.webhook.SignatureVerifier;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -38,6 +46,7 @@ import io.restassured.path.json.JsonPath;
 class WhatsAppTest {
 
     static final String TALK = "Talk to a person";
+    static final SignatureVerifier SIGNER = new SignatureVerifier(Platform.APP_SECRET);
 
     GraphStandIn graph = Platform.graph();
 
@@ -211,6 +220,124 @@ class WhatsAppTest {
         assertThat(fromBot(user)).hasSize(sent);
         assertThat(graph.calls(user, "messages")).allMatch(GraphStandIn.Call::ok);
         assertThat(thread(user).getBoolean("windowOpen")).isFalse();
+    }
+
+    /**
+     * WhatsApp delivers at least once: the same conversation played for two users, one with every delivery posted
+     * once, the other with every delivery posted two or three times (some copies after later deliveries), makes the
+     * same calls and ends in the same state.
+     */
+    @Test
+    void redeliveriesChangeNothing() {
+        var random = new Random(Seeded.SEED);
+        var once = newUser();
+        var often = newUser();
+        for (var user : List.of(once, often)) {
+            var late = new ArrayList<String>();
+            for (var action : conversation(user)) {
+                for (var event : graph.onWhatsApp(action).events()) {
+                    if (!APP_ID.equals(event.appId())) {
+                        continue;
+                    }
+                    var body = event.delivery().toString();
+                    Messenger.post(body).then().statusCode(200);
+                    if (user.equals(often)) {
+                        Messenger.post(body).then().statusCode(200);
+                        if (random.nextBoolean()) {
+                            late.add(body);
+                        }
+                    }
+                }
+                if (!late.isEmpty() && random.nextBoolean()) {
+                    Messenger.post(late.removeFirst()).then().statusCode(200);
+                }
+            }
+            late.forEach(body -> Messenger.post(body).then().statusCode(200));
+        }
+        assertThat(calls(often)).isEqualTo(calls(once));
+        assertThat(thread(often).getString("owner.role")).isEqualTo(thread(once).getString("owner.role"));
+        assertThat(fromBot(often).stream().map(l -> l.path("text").asText()).toList())
+                .isEqualTo(fromBot(once).stream().map(l -> l.path("text").asText()).toList());
+    }
+
+    /** Four copies of the tap on 'Talk to a person' at once (a retry storm): one notice, one pass. */
+    @Test
+    void copiesOfOneTapArrivingAtOnceHandOverOnce() throws Exception {
+        var user = newUser();
+        play(graph.onWhatsApp(p -> p.userSends(user, "I have a question about my order")));
+        var button = buttonTitled(lastFromBot(user), TALK);
+        var tap = graph.onWhatsApp(p -> p.userTaps(user, button)).events().stream()
+                .filter(e -> APP_ID.equals(e.appId())).findFirst().orElseThrow().delivery().toString();
+        try (var pool = Executors.newFixedThreadPool(4)) {
+            var answers = new ArrayList<Future<Integer>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> Messenger.post(tap).statusCode()));
+            }
+            for (var answer : answers) {
+                // A copy that finds the first still at work may be asked to come again (503): never a 5xx else.
+                assertThat(answer.get()).isIn(200, 503);
+            }
+        }
+        Messenger.post(tap).then().statusCode(200);
+        assertThat(graph.calls(user).stream().filter(GraphStandIn.Call::passes)).hasSize(1);
+        assertThat(graph.waOwnerOf(user)).isEqualTo(Platform.HELPDESK_APP_ID);
+        assertThat(fromBot(user).stream().filter(l -> l.path("text").asText().startsWith("Sure, I'm handing you over")))
+                .hasSize(1);
+    }
+
+    /** Mutated WhatsApp deliveries, signed: a 4xx with a short JSON error or a 2xx, never a 5xx, and still serving. */
+    @Test
+    void mutatedDeliveriesOfTheNumberNeverCauseA5xx() {
+        var failures = new ArrayList<String>();
+        Seeded.forEachCase(300, random -> {
+            byte[] body;
+            do {
+                body = BadInput.mutated(random);
+            } while (!new String(body, java.nio.charset.StandardCharsets.ISO_8859_1).contains("whatsapp"));
+            var answer = given().contentType("application/json").header("X-Hub-Signature-256",
+                    SIGNER.header(body)).body(body).post("/webhook");
+            // Past quarkus.http.limits.max-body-size the HTTP layer refuses the body before the function sees it.
+            boolean refusedUnread = answer.statusCode() == 413 && answer.asString().isEmpty()
+                    && body.length > 2 * 1024 * 1024;
+            if (answer.statusCode() >= 500 || answer.statusCode() >= 400 && !refusedUnread
+                    && !answer.asString().startsWith("{\"error\":\"")) {
+                failures.add(answer.statusCode() + " " + answer.asString());
+            }
+        });
+        assertThat(failures).isEmpty();
+        var user = newUser();
+        play(graph.onWhatsApp(p -> p.userSends(user, "What are your opening hours?")));
+        assertThat(lastFromBot(user).path("text").asText()).contains("9:00");
+    }
+
+    /** The calls made for a user, as comparable: endpoint, and the text or action each carried. */
+    private List<String> calls(String user) {
+        return graph.calls(user).stream().map(c -> c.endpoint() + " " + c.status() + " "
+                + c.body().path("text").path("body").asText(c.body().path("interactive").path("body").path("text")
+                        .asText(c.body().path("action").asText("")))).toList();
+    }
+
+    /** A conversation: a question, a hand-over by the button, a wait, an agent, Done, another question. */
+    private static List<Function<WhatsAppPlatform, WhatsAppPlatform.Answer>> conversation(String user) {
+        return List.of(p -> p.userSends(user, "What are your opening hours?"),
+                p -> p.userSends(user, "I have a question about my order"),
+                p -> p.userTaps(user, buttonIdOf(p, user, TALK)),
+                p -> p.userSends(user, "hello?"),
+                p -> p.agentReplies(user, "Hi, Sam here."),
+                p -> p.agentDone(user, WhatsAppPlatform.Done.PASS_BACK),
+                p -> p.userSends(user, "Can I return my shoes?"));
+    }
+
+    private static String buttonIdOf(WhatsAppPlatform p, String user, String title) {
+        var lines = p.thread(user).lines();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            for (var b : lines.get(i).path("buttons")) {
+                if (b.path("title").asText().equals(title)) {
+                    return b.path("id").asText();
+                }
+            }
+        }
+        throw new AssertionError("no button '" + title + "' for " + user);
     }
 
     // --- the conversation, as the number's model plays it ------------------------------------------------------
