@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.messengerhandover.testing.DynamoDbLocal;
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.PackagedFunction;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 import dev.messengerhandover.testing.SampleEvents;
 
 /**
@@ -23,6 +24,9 @@ import dev.messengerhandover.testing.SampleEvents;
  * from the Runtime API), fed the very sample events that {@code sam local invoke} takes, in the order of the handoff.
  */
 class PackagedFunctionIT {
+
+    static final String WHATSAPP_TOKEN = "sample-whatsapp-token";
+    static final String HELPDESK = "400000000000006";
 
     static DynamoDbLocal dynamo;
     static GraphStandIn graph;
@@ -33,6 +37,9 @@ class PackagedFunctionIT {
         graph = new GraphStandIn(List.of(new GraphStandIn.Page(SampleEvents.PAGE_ID, SampleEvents.PAGE_TOKEN,
                 SampleEvents.INSTAGRAM_ID)), SampleEvents.APP_SECRET, SampleEvents.APP_ID, Set.of(INBOX_APP_ID),
                 System::currentTimeMillis);
+        graph.addWhatsApp(new GraphStandIn.WhatsAppNumber(new WhatsAppPlatform.PhoneNumber(
+                SampleEvents.WHATSAPP_NUMBER_ID, SampleEvents.WHATSAPP_DISPLAY_NUMBER, SampleEvents.WABA_ID,
+                WHATSAPP_TOKEN), HELPDESK, null));
     }
 
     @AfterAll
@@ -181,6 +188,49 @@ class PackagedFunctionIT {
             assertThat(noKey.status()).isEqualTo(401);
             assertThat(noKey.body()).doesNotContain(SampleEvents.ADMIN_KEY);
         }
+    }
+
+    /**
+     * A WhatsApp number served by the packaged function ({@code MESSENGER_PAGES} with a {@code whatsapp} section):
+     * its samples, in the order of a handoff, answered with the number's token, passed by {@code thread_control},
+     * and the bot answering again after the helpdesk's pass back.
+     */
+    @Test
+    void theWhatsAppSamplesRunThroughTheLambdaRuntime() {
+        graph.reset();
+        long now = System.currentTimeMillis();
+        var env = environment();
+        env.remove("MESSENGER_PAGE_ACCESS_TOKEN");
+        env.remove("MESSENGER_INSTAGRAM_ID");
+        env.put("MESSENGER_PAGES", "{\"whatsapp\":{\"" + SampleEvents.WHATSAPP_NUMBER_ID + "\":{\"wabaId\":\""
+                + SampleEvents.WABA_ID + "\",\"accessToken\":\"" + WHATSAPP_TOKEN + "\",\"name\":\"Shop\"}}}");
+        var user = SampleEvents.WA_USER;
+        try (var function = new PackagedFunction(env, "packaged-whatsapp")) {
+            var message = function.invoke(SampleEvents.fresh("whatsapp-message", now));
+            assertThat(message.status()).isEqualTo(200);
+            assertThat(graph.calls(user, "messages")).singleElement().satisfies(c -> {
+                assertThat(c.node()).isEqualTo(SampleEvents.WHATSAPP_NUMBER_ID);
+                assertThat(c.authorization()).isEqualTo("Bearer " + WHATSAPP_TOKEN);
+                assertThat(c.ok()).isTrue();
+            });
+
+            assertThat(function.invoke(SampleEvents.fresh("whatsapp-talk-to-person", now)).status()).isEqualTo(200);
+            assertThat(graph.passes(user)).singleElement().satisfies(c -> assertThat(c.endpoint())
+                    .isEqualTo("thread_control"));
+            assertThat(graph.waOwnerOf(user)).isEqualTo(HELPDESK);
+
+            graph.onWhatsApp(p -> {
+                p.setOwner(user, SampleEvents.APP_ID); // what the helpdesk's pass back does
+                return null;
+            });
+            int sent = graph.calls(user, "messages").size();
+            assertThat(function.invoke(SampleEvents.fresh("whatsapp-control-passed", now)).status()).isEqualTo(200);
+            assertThat(graph.calls(user, "messages")).hasSize(sent + 1);
+        }
+        var log = readLog("packaged-whatsapp");
+        assertThat(log).doesNotContain(WHATSAPP_TOKEN, SampleEvents.APP_SECRET);
+        // A phone number is personal data: the logs name the user by a digest.
+        assertThat(log).doesNotContain(user);
     }
 
     @Test
