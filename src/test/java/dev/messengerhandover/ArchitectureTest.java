@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The packages show the flow, and the source keeps to it: {@code webhook}, {@code admin} and {@code schedule} (the
  * HTTP edge: Messenger, operators, the sweep's schedule) → {@code thread} (applying plans) → {@code account} (who is
  * served, with which rules) → {@code handover} (the pure rules and the event model), with {@code graph},
- * {@code store}, {@code alert}, {@code metrics} and {@code aws} at the edges and {@code config}, {@code retry}
- * underneath. Read from the sources: every reference to a
+ * {@code store}, {@code alert}, {@code metrics}, {@code bot} and {@code aws} at the edges and {@code config},
+ * {@code retry} and {@code signature} underneath. Read from the sources: every reference to a
  * package of ours, imported or fully qualified, must be one its layer may make; the graph has no cycle; dev tooling
  * is only in {@code src/dev} under {@code dev.messengerhandover.dev}, and nothing of the function refers to it.
  */
@@ -37,9 +37,10 @@ class ArchitectureTest {
             Map.entry("handover", Set.of()),
             Map.entry("retry", Set.of()),
             Map.entry("aws", Set.of()),
+            Map.entry("signature", Set.of()),
             Map.entry("config", Set.of("handover")),
             Map.entry("graph", Set.of("config", "retry")),
-            Map.entry("bot", Set.of("aws", "config", "handover", "retry")),
+            Map.entry("bot", Set.of("aws", "config", "handover", "retry", "signature")),
             Map.entry("store", Set.of("config", "handover")),
             Map.entry("account", Set.of("aws", "bot", "config", "graph", "handover")),
             Map.entry("alert", Set.of("account", "aws", "config", "handover")),
@@ -48,7 +49,7 @@ class ArchitectureTest {
                     "retry", "store")),
             Map.entry("http", Set.of("metrics", "store", "thread")),
             Map.entry("schedule", Set.of("config", "http", "retry", "thread")),
-            Map.entry("webhook", Set.of("config", "handover", "http", "retry", "thread")),
+            Map.entry("webhook", Set.of("config", "handover", "http", "retry", "signature", "thread")),
             Map.entry("admin", Set.of("account", "config", "handover", "http", "retry", "thread")));
 
     @Test

@@ -2,11 +2,11 @@ package dev.messengerhandover.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import dev.messengerhandover.signature.Sha256Header;
 
 /**
  * Checks {@code X-Hub-Signature-256: sha256=<hex>}, the HMAC-SHA256 of the raw body under the app secret.
@@ -17,7 +17,6 @@ public final class SignatureVerifier {
 
     public static final String HEADER = "X-Hub-Signature-256";
 
-    private static final String PREFIX = "sha256=";
     private static final String ALGORITHM = "HmacSHA256";
 
     private final ThreadLocal<Mac> mac;
@@ -37,17 +36,7 @@ public final class SignatureVerifier {
     }
 
     public boolean isValid(byte[] body, String header) {
-        if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                || header.length() != PREFIX.length() + 64) {
-            return false;
-        }
-        byte[] given;
-        try {
-            given = HexFormat.of().parseHex(header, PREFIX.length(), header.length());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return MessageDigest.isEqual(sign(body), given);
+        return Sha256Header.matches(sign(body), header);
     }
 
     public byte[] sign(byte[] body) {
@@ -58,6 +47,6 @@ public final class SignatureVerifier {
 
     /** The header value Meta would send for this body. */
     public String header(byte[] body) {
-        return PREFIX + HexFormat.of().formatHex(sign(body));
+        return Sha256Header.of(sign(body));
     }
 }
