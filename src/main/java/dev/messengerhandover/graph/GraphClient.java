@@ -86,7 +86,7 @@ public class GraphClient {
     /** WhatsApp's {@code thread_control}: {@code pass} (to the escalation partner), {@code release}, {@code take}. */
     public void whatsAppThreadControl(PageAccess number, String waId, String action, String metadata,
             Deadline deadline) {
-        var body = new GraphModels.WhatsAppThreadControl("whatsapp", waId, action, metadata);
+        var body = GraphModels.WhatsAppThreadControl.of(waId, action, metadata);
         call("whatsapp thread_control " + action, deadline, () -> api.whatsAppThreadControl(version, number.node(),
                 number.bearer(), number.appsecretProof(), body));
     }

@@ -132,18 +132,31 @@ public final class GraphModels {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WhatsAppMessage(@JsonProperty("messaging_product") String messagingProduct,
-            @JsonProperty("recipient_type") String recipientType, String to, String type, WhatsAppText text,
-            WhatsAppInteractive interactive) {
-        public static WhatsAppMessage text(String to, String body) {
-            return new WhatsAppMessage("whatsapp", "individual", to, "text", new WhatsAppText(body, false), null);
+            @JsonProperty("recipient_type") String recipientType, String to, String recipient, String type,
+            WhatsAppText text, WhatsAppInteractive interactive) {
+        public static WhatsAppMessage text(String user, String body) {
+            return new WhatsAppMessage("whatsapp", "individual", phone(user), bsuid(user), "text",
+                    new WhatsAppText(body, false), null);
         }
 
-        public static WhatsAppMessage buttons(String to, String body, List<QuickReply> replies) {
+        public static WhatsAppMessage buttons(String user, String body, List<QuickReply> replies) {
             var buttons = replies.stream().map(r -> new WhatsAppButton("reply", new WhatsAppReply(r.payload(),
                     r.title()))).toList();
-            return new WhatsAppMessage("whatsapp", "individual", to, "interactive", null,
+            return new WhatsAppMessage("whatsapp", "individual", phone(user), bsuid(user), "interactive", null,
                     new WhatsAppInteractive("button", new WhatsAppBody(body), new WhatsAppAction(buttons)));
         }
+    }
+
+    /**
+     * A WhatsApp user is a {@code wa_id} (a phone number: digits) or, for a user Meta names by a business-scoped user
+     * id only, that id: sent as {@code to} or as {@code recipient}.
+     */
+    static String phone(String user) {
+        return user != null && !user.isEmpty() && user.chars().allMatch(c -> c >= '0' && c <= '9') ? user : null;
+    }
+
+    static String bsuid(String user) {
+        return phone(user) == null ? user : null;
     }
 
     @RegisterForReflection
@@ -191,7 +204,10 @@ public final class GraphModels {
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record WhatsAppThreadControl(@JsonProperty("messaging_product") String messagingProduct, String to,
-            String action, String metadata) {
+            String recipient, String action, String metadata) {
+        public static WhatsAppThreadControl of(String user, String action, String metadata) {
+            return new WhatsAppThreadControl("whatsapp", phone(user), bsuid(user), action, metadata);
+        }
     }
 
     /** The answer's exact body is not documented: whatever it holds, a 2xx is success. */

@@ -1,5 +1,7 @@
 package dev.messengerhandover.store;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.messengerhandover.config.HandoverConfig;
 import io.quarkus.runtime.StartupEvent;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -38,14 +41,22 @@ public class TableSetup {
                 .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build();
     }
 
+    /**
+     * Not on any delivery's path, so not held to the 4 s a call gets there: a local DynamoDB's first answer, on a busy
+     * machine, can take longer.
+     */
+    private static final java.util.function.Consumer<AwsRequestOverrideConfiguration.Builder> AT_LEISURE =
+            o -> o.apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(30));
+
     public static void ensureTable(DynamoDbClient dynamo, String table) {
         try {
-            dynamo.describeTable(r -> r.tableName(table));
+            dynamo.describeTable(r -> r.tableName(table).overrideConfiguration(AT_LEISURE));
             return;
         } catch (ResourceNotFoundException missing) {
             LOG.infof("creating DynamoDB table %s", table);
         }
-        dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(r -> r.tableName(table).overrideConfiguration(AT_LEISURE)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         a -> a.attributeName(ThreadItems.PK).attributeType(ScalarAttributeType.S),
                         a -> a.attributeName(ThreadItems.SK).attributeType(ScalarAttributeType.S),
@@ -60,7 +71,7 @@ public class TableSetup {
                         index(ThreadItems.DUE_INDEX, ThreadItems.DUE_ACCOUNT, ThreadItems.DUE_AT),
                         index(ThreadItems.QUEUE_INDEX, ThreadItems.QUEUE, ThreadItems.QUEUE_SINCE)));
         dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
-        dynamo.updateTimeToLive(r -> r.tableName(table)
+        dynamo.updateTimeToLive(r -> r.tableName(table).overrideConfiguration(AT_LEISURE)
                 .timeToLiveSpecification(t -> t.attributeName(ThreadItems.TTL_ATTRIBUTE).enabled(true)));
     }
 }

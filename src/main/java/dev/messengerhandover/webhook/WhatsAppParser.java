@@ -83,7 +83,9 @@ final class WhatsAppParser {
     }
 
     private static WebhookEvent message(JsonNode m, String number, Channel channel) {
-        var envelope = new Envelope(number, channel, DeliveryParser.id(m, "from"), number, seconds(m));
+        // The wa_id; a user Meta names by a business-scoped user id only has that instead (and is answered by it).
+        var from = m.hasNonNull("from") ? DeliveryParser.id(m, "from") : DeliveryParser.id(m, "from_user_id");
+        var envelope = new Envelope(number, channel, from, number, seconds(m));
         var mid = DeliveryParser.text(m, "id");
         var type = m.path("type").asText("");
         return switch (type) {
@@ -113,7 +115,8 @@ final class WhatsAppParser {
         for (var e : array(list, "message_echoes")) {
             try {
                 var message = e.path("message");
-                var to = DeliveryParser.id(message, "to");
+                var to = message.hasNonNull("to") ? DeliveryParser.id(message, "to")
+                        : DeliveryParser.id(message, "recipient");
                 var text = message.path("text").isObject() ? DeliveryParser.text(message.path("text"), "body")
                         : message.path("interactive").path("body").isObject()
                                 ? DeliveryParser.text(message.path("interactive").path("body"), "text") : null;
