@@ -55,8 +55,8 @@ class BenchmarkIT {
     /** How many Pages the many-accounts function serves (from a Secrets Manager secret, as at that size it must). */
     static final int ACCOUNTS = Integer.getInteger("bench.accounts", 200);
     /**
-     * {@code cold}, {@code batch}, {@code accounts} or {@code sweep}: that section alone (a quick check while working
-     * on it).
+     * {@code cold}, {@code batch}, {@code accounts}, {@code sweep} or {@code whatsapp}: that section alone (a quick
+     * check while working on it).
      */
     static final String ONLY = System.getProperty("bench.only", "");
 
@@ -99,6 +99,9 @@ class BenchmarkIT {
             }
             if (ONLY.isEmpty() || ONLY.equals("sweep")) {
                 sweep();
+            }
+            if (ONLY.isEmpty() || ONLY.equals("whatsapp")) {
+                new WhatsAppSection(this).run(graph);
             }
         } finally {
             graph.close();
