@@ -319,7 +319,7 @@ public final class EmulatedPage {
                     .put("inbox", "Page Inbox").put("inboxAppId", platform.inboxAppId());
             if (platform.instagramId() != null) {
                 accounts.addObject().put("id", platform.instagramId()).put("platform", "instagram")
-                        .put("name", name).put("inbox", "Instagram Inbox")
+                        .put("page", platform.pageId()).put("name", name).put("inbox", "Instagram Inbox")
                         .put("inboxAppId", platform.instagramInboxAppId());
             }
             for (var t : platform.threads()) {
@@ -342,6 +342,35 @@ public final class EmulatedPage {
         var events = s.putArray("timeline");
         timeline.forEach(events::add);
         return s;
+    }
+
+    // --- the bot's backend -------------------------------------------------------------------------------------
+
+    /**
+     * A call to the bot's backend begins (the function asks its http bot, Lex or Bedrock): on the timeline at once,
+     * "asking" until {@link #botAnswered} says how it ended. Returns the entry's id.
+     */
+    public synchronized long botAsked(String title, JsonNode request) {
+        return note("bot", title, JSON.objectNode().set("request", request), 0).path("id").asLong();
+    }
+
+    /**
+     * How a call to the bot's backend ended: the status the backend answered (-1: no answer at all), after how long,
+     * what it answered, and the entry's title now.
+     */
+    public synchronized void botAnswered(long id, String title, int status, long millis, JsonNode response) {
+        for (var entry : timeline) {
+            if (entry.path("id").asLong() == id) {
+                entry.put("title", clip(title)).put("status", status).put("millis", millis);
+                ((ObjectNode) entry.get("detail")).set("response", response);
+            }
+        }
+        changed();
+    }
+
+    /** Something the platform did that is no one's action: a setting, the function reading the Pages secret. */
+    public synchronized void platformNote(String what, JsonNode detail) {
+        note("platform", what, detail, 0);
     }
 
     public synchronized String ownerOf(String psid) {

@@ -13,6 +13,7 @@
   let inboxAccount = null;  // whose Inbox is shown: a Page's, or its Instagram account's
   let newUserAccount = null; // where New user opens a chat
   let zone = null;          // the zone the page shows times in: the clock's zone select, the first Page's at first
+  let botBusy = false;      // a switch of bot is in flight: the function reads its Pages again
 
   const post = async (path, body) => {
     const res = await fetch(api + path, {
@@ -82,6 +83,55 @@
     }
   }
 
+  // --- the accounts' bots -----------------------------------------------------------------------------------------
+
+  const bots = () => state.bots || { accounts: [], kinds: [], behaviours: [], switchable: false };
+  const botOf = (id) => bots().accounts.find((b) => b.account === id);
+
+  /** The bot controls of a pane, for the account its chat is with; label: whose bot they are. */
+  function renderBot(prefix, accountId, label) {
+    const b = botOf(accountId);
+    const kind = $(prefix + 'bot-kind');
+    const behaviour = $(prefix + 'bot-behaviour');
+    const all = bots();
+    if (kind.options.length !== all.kinds.length) {
+      kind.replaceChildren(...all.kinds.map((k) => el('option', { value: k.id, title: k.title }, k.label)));
+      behaviour.replaceChildren(...all.behaviours.map((k) => el('option', { value: k.id, title: k.title },
+        k.label)));
+    }
+    kind.dataset.account = accountId || '';
+    behaviour.dataset.account = accountId || '';
+    $(prefix + 'bot-of').textContent = label;
+    if (!b) {
+      kind.disabled = true;
+      behaviour.disabled = true;
+      kind.title = all.why || '';
+      return;
+    }
+    kind.value = b.kind;
+    behaviour.value = b.behaviour;
+    kind.disabled = botBusy;
+    kind.title = (all.kinds.find((k) => k.id === b.kind) || {}).title + ' (from the next message)';
+    // The catalogue is the function's own: nothing is called, nothing can be slow or fail.
+    behaviour.disabled = botBusy || b.kind === 'catalogue';
+    behaviour.title = b.kind === 'catalogue' ? 'The catalogue is built in: no call to slow down or fail'
+      : (all.behaviours.find((k) => k.id === b.behaviour) || {}).title;
+  }
+
+  /** A switch of bot: its controls wait until the function has read its Pages again. */
+  const switchBot = async (prefix, body) => {
+    const account = $(prefix + 'bot-kind').dataset.account;
+    if (!account || botBusy) return;
+    botBusy = true;
+    render();
+    try {
+      await act(() => post('/bots/' + account, body), prefix + 'bot-error');
+    } finally {
+      botBusy = false;
+      render();
+    }
+  };
+
   function renderUser() {
     const select = $('user-select');
     select.replaceChildren(...state.conversations.map((c) =>
@@ -90,6 +140,9 @@
     $('account-select').replaceChildren(...state.accounts.map((a) =>
       el('option', { value: a.id, selected: a.id === newUserAccount }, label(a))));
     const c = conversation(user);
+    const chatAccount = account(c ? c.account : state.pageId);
+    const page = chatAccount && chatAccount.platform === 'instagram' ? chatAccount.page : (chatAccount || {}).id;
+    renderBot('', page, (account(page) || { name: 'The Page' }).name + "'s bot");
     const log = $('chat-log');
     const visible = c ? c.messages.filter((m) => m.from !== 'system') : [];
     log.replaceChildren(...visible.map((m) => line(m, 'user')));
@@ -252,10 +305,12 @@
 
   function renderTimeline() {
     const items = state.timeline.slice().reverse().map((t) => {
-      const status = t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
-        : t.status < 0 ? 'unreachable' : String(t.status);
+      const status = t.kind === 'bot' ? (t.status === 0 ? 'asking…' : t.status < 0 ? 'no answer' : String(t.status))
+        : t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
+          : t.status < 0 ? 'unreachable' : String(t.status);
       const good = t.status === 200;
-      return el('li', { 'data-kind': t.kind, class: t.kind === 'sweep' && t.status >= 400 ? 'failed' : '' },
+      return el('li', { 'data-kind': t.kind, class: (t.kind === 'sweep' || t.kind === 'bot')
+        && (t.status >= 400 || t.status < 0) ? 'failed' : '' },
         el('span', { class: 'kind ' + t.kind }, t.kind), ' ', time(t.at), ' ', el('span', { class: 'title' }, t.title),
         ' ', status ? el('span', { class: 'status ' + (good ? 'ok' : 'bad') },
           status + (t.millis !== undefined ? ' · ' + t.millis + ' ms' : '')) : '',
@@ -367,6 +422,11 @@
     followed = null;
     render();
   }));
+
+  document.querySelectorAll('.bot-kind').forEach((s) => s.addEventListener('change', (e) =>
+    switchBot(e.target.id.startsWith('wa-') ? 'wa-' : '', { kind: e.target.value })));
+  document.querySelectorAll('.bot-behaviour').forEach((s) => s.addEventListener('change', (e) =>
+    switchBot(e.target.id.startsWith('wa-') ? 'wa-' : '', { behaviour: e.target.value })));
 
   // Live updates: server-sent events; polling if the stream is unavailable.
   function listen() {

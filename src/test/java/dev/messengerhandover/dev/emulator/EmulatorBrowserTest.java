@@ -41,6 +41,7 @@ class EmulatorBrowserTest {
         if (browser != null) {
             browser.close();
         }
+        EmulatedPlatform.catalogueBots();
     }
 
     @Test
@@ -182,6 +183,44 @@ class EmulatorBrowserTest {
         browser.click("#new-user");
         browser.waitFor("#queue", "Waiting for an agent");
     }
+
+    /**
+     * The Shop's bot switched to a team's HTTP bot on the page: the next message is its answer, and its call is on the
+     * timeline. Made to fail, the user gets the catalogue's fallback with the offer of a person, and the timeline has
+     * the failed call, in red.
+     */
+    @Test
+    void aBotSwitchedToHttpThatFailsShowsTheFallbackAndTheFailedCall() {
+        newUserInTheBrowser();
+        browser.waitFor("#bot-of", "Shop's bot");
+        assertThat(browser.js("return document.getElementById('bot-kind').value")).isEqualTo("catalogue");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("bot-behaviour")).isEnabled())
+                .as("a catalogue has no call to slow down or fail").isFalse();
+
+        botSwitch("#bot-kind", "http");
+        browser.waitFor("#timeline li[data-kind=platform]", "Shop's bot: HTTP bot, in the Pages secret");
+        browser.type("#user-input", "hi");
+        browser.waitFor("#chat-log li[data-from=bot]", "You wrote: hi");
+        browser.waitFor("#timeline li[data-kind=bot]", "http bot of Shop: answered \"You wrote: hi\"");
+
+        botSwitch("#bot-behaviour", "fails");
+        browser.waitFor("#timeline li[data-kind=platform]", "Shop's bot: fails (5xx), from its next call");
+        browser.type("#user-input", "and my parcel?");
+        browser.waitFor("#chat-log li[data-from=bot]", "Sorry, I didn't get that");
+        browser.waitFor("#quick-replies button", "Talk to a person");
+        browser.waitFor("#timeline li[data-kind=bot].failed", "http bot of Shop: failed, 503");
+        assertThat(browser.js("return getComputedStyle(document.querySelector("
+                + "'#timeline li[data-kind=bot].failed .title')).color")).isEqualTo("rgb(198, 40, 40)");
+    }
+
+    /** Sets a bot control as a user would, and waits until the function has read its Pages again. */
+    private void botSwitch(String css, String value) {
+        browser.set(css, value);
+        browser.until(() -> css + " back, showing " + value, d -> (Boolean) browser.js("const s ="
+                + " document.querySelector(arguments[0]); return !s.disabled && s.value === arguments[1];", css,
+                value));
+    }
+
 
     /** A user of this test's own, whatever other tests left on the emulated Page; returns its id. */
     private String newUserInTheBrowser() {

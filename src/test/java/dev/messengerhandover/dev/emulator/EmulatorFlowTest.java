@@ -39,6 +39,7 @@ class EmulatorFlowTest {
     @AfterEach
     void routingAgain() {
         mode("routing");
+        EmulatedPlatform.catalogueBots();
     }
 
     @Test
@@ -152,6 +153,120 @@ class EmulatorFlowTest {
         // expiry, then told the team.
         assertThat(stored(psid).getList("history.kind", String.class)).startsWith("alerted", "expired");
         assertThat(stored(psid).getString("history[1].reason")).isEqualTo("unanswered");
+    }
+
+    // --- the bot switch: each account's bot served by the emulator, its calls on the timeline -------------------
+
+    /**
+     * The Shop's bot switched to a team's HTTP bot: the next message is its answer, on the timeline as a call with what
+     * was asked and answered. Made to fail, the user gets the catalogue's fallback with the offer of a person, and the
+     * timeline says the bot failed and how.
+     */
+    @Test
+    void aBotSwitchedToHttpThenFailingGivesTheFallbackAndTheTimelineSaysWhy() {
+        var psid = addUser("Ines");
+        var state = EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "http"));
+        assertThat(botOf(state, EmulatedPlatform.PAGE_ID).path("kind").asText()).isEqualTo("http");
+        assertThat(timelineOf("platform").getLast().path("title").asText())
+                .isEqualTo("the function read the Pages secret");
+
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "You wrote: hi"), "the HTTP bot's answer");
+        var call = lastBotCall();
+        assertThat(call.path("title").asText()).startsWith("http bot of Shop: answered \"You wrote: hi\"")
+                .endsWith("asked \"hi\"");
+        assertThat(call.path("status").asInt()).isEqualTo(200);
+        assertThat(call.path("detail").path("request").path("user").path("id").asText()).isEqualTo(psid);
+        assertThat(call.path("detail").path("response").path("messages").get(0).path("text").asText())
+                .isEqualTo("You wrote: hi");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "fails"));
+        userSays(psid, "and my parcel?");
+        var c = eventually(psid, lastLine("bot", "Sorry, I didn't get that"), "the catalogue's fallback");
+        assertThat(c.path("messages").get(c.path("messages").size() - 1).path("quickReplies")
+                .findValuesAsText("title")).contains("Talk to a person");
+        var failed = lastBotCall();
+        assertThat(failed.path("title").asText()).startsWith("http bot of Shop: failed, 503")
+                .endsWith("asked \"and my parcel?\"");
+        assertThat(failed.path("status").asInt()).isEqualTo(503);
+        // The fallback went out after the failure: the Graph call that carries it follows the bot's on the timeline.
+        var after = timeline(psid).stream().filter(t -> t.path("id").asLong() > failed.path("id").asLong()
+                && t.path("kind").asText().equals("graph")).toList();
+        assertThat(after).anySatisfy(t -> assertThat(t.path("detail").path("request").path("message").path("text")
+                .asText()).startsWith("Sorry, I didn't get that"));
+    }
+
+    /**
+     * Lex V2 and Bedrock answer on their own wire formats from the emulator's backends, signed calls and all; a
+     * bot that asks for a person hands the conversation over; one that hangs is cut off at the delivery's time and the
+     * user still gets an answer.
+     */
+    @Test
+    void lexAndBedrockAnswerOneAsksForAPersonAndOneThatHangsIsCutOff() {
+        var psid = addUser("Hugo");
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "lex"));
+        userSays(psid, "what are your opening hours?");
+        eventually(psid, lastLine("bot", "We're open Monday to Saturday"), "Lex's answer");
+        var lex = lastBotCall();
+        assertThat(lex.path("title").asText()).startsWith("lex bot of Shop: answered \"We're open");
+        assertThat(lex.path("detail").path("response").path("sessionState").path("intent").path("name").asText())
+                .isEqualTo("OpeningHours");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "bedrock"));
+        userSays(psid, "do you take returns?");
+        eventually(psid, lastLine("bot", "You can return any item"), "Bedrock's answer, from the catalogue's facts");
+        assertThat(lastBotCall().path("title").asText()).startsWith("bedrock bot of Shop: answered \"You can return");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "person"));
+        userSays(psid, "I have a question");
+        eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the hand-over Bedrock asked for");
+        assertThat(lastBotCall().path("title").asText()).startsWith("bedrock bot of Shop: hands over");
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "answers"));
+        agent(psid, "done", Map.of("how", "pass")).then().statusCode(200);
+        eventually(psid, lastLine("bot", "Thanks for your patience"), "the welcome back");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "http", "behaviour", "hangs"));
+        long started = System.nanoTime();
+        userSays(psid, "still there?");
+        eventually(psid, lastLine("bot", "Sorry, I didn't get that"), "the fallback once the function gave up");
+        var call = lastBotCall();
+        assertThat(call.path("title").asText()).startsWith("http bot of Shop: no answer in ")
+                .contains("the function gave up");
+        assertThat(call.path("status").asInt()).isEqualTo(-1);
+        assertThat(System.nanoTime() - started).as("the user waited less than Messenger's 20 s")
+                .isLessThan(20_000_000_000L);
+    }
+
+    @Test
+    void aBotSwitchIsRefusedForAnUnknownKindOrAccount() {
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("kind", "eliza"))
+                .post("/emulator/api/bots/{account}", EmulatedPlatform.PAGE_ID).then().statusCode(400);
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("kind", "lex"))
+                .post("/emulator/api/bots/{account}", "999").then().statusCode(404);
+    }
+
+    private static JsonNode botOf(JsonNode state, String account) {
+        for (var b : state.path("bots").path("accounts")) {
+            if (b.path("account").asText().equals(account)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bot for " + account + " in " + state.path("bots"));
+    }
+
+    /** The latest call to a bot's backend, once it ended (answered, failed or given up on). */
+    private static JsonNode lastBotCall() {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            var calls = timelineOf("bot");
+            assertThat(calls).as("calls to the bot's backend").isNotEmpty();
+            var last = calls.getLast();
+            if (last.path("status").asInt() != 0) {
+                return last;
+            }
+            assertThat(System.nanoTime()).as("the bot call's end: %s", last).isLessThan(end);
+            sleepALittle();
+        }
     }
 
     private String handedOver(String name) {
