@@ -52,6 +52,7 @@ public class Emulator {
     public Emulator(MessengerConfig messenger, EmulatorConfig config, HandoverConfig handover) {
         this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
                 messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
+        numbers(pagesJson(messenger, config), config.helpdeskAppId()).forEach(page::addNumber);
         page.zones(zones(pagesJson(messenger, config), handover));
         config.clockStart().filter(start -> !start.isBlank()).ifPresent(start -> page.startAt(start(start,
                 page.zone(), java.time.Instant.ofEpochMilli(System.currentTimeMillis()))));
@@ -130,6 +131,27 @@ public class Emulator {
     /** The Pages' JSON: the emulator's own ({@code emulator.pages}, served as the Pages secret), or the function's. */
     static java.util.Optional<String> pagesJson(MessengerConfig messenger, EmulatorConfig config) {
         return config.pages().filter(p -> !p.isBlank()).or(() -> messenger.pages().filter(p -> !p.isBlank()));
+    }
+
+    /**
+     * The WhatsApp numbers of the Pages' JSON ({@code "whatsapp": {"<phone number id>": {"wabaId", "accessToken",
+     * "name"}}}); the number users see is made up from the id, as the function is not told it.
+     */
+    static List<EmulatedPage.NumberSpec> numbers(java.util.Optional<String> json, String helpdeskAppId) {
+        if (json.isEmpty()) {
+            return List.of();
+        }
+        try {
+            var numbers = new java.util.ArrayList<EmulatedPage.NumberSpec>();
+            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get());
+            root.path(WHATSAPP).fields().forEachRemaining(f -> numbers.add(new EmulatedPage.NumberSpec(f.getKey(),
+                    "1555" + f.getKey().substring(Math.max(0, f.getKey().length() - 7)),
+                    f.getValue().path("wabaId").asText(), f.getValue().path("accessToken").asText(),
+                    f.getValue().path("name").asText("WhatsApp " + f.getKey()), helpdeskAppId)));
+            return numbers;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the Pages' JSON is not JSON", e);
+        }
     }
 
     /**

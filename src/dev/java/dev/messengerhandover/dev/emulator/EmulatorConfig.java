@@ -38,6 +38,10 @@ public interface EmulatorConfig {
      */
     java.util.Optional<String> pages();
 
+    /** The helpdesk app: every emulated WhatsApp number's escalation partner. */
+    @WithDefault("400000000000001")
+    String helpdeskAppId();
+
     /** The emulated Page's id. */
     @WithDefault("100000000000001")
     String pageId();

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.messengerhandover.account.AccountKind;
 import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.config.HandoverConfig;
 import dev.messengerhandover.dev.bots.Wire;
@@ -21,6 +22,7 @@ import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
 import dev.messengerhandover.dev.platform.SnsTopic;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 import dev.messengerhandover.thread.RoutingModes;
 import dev.messengerhandover.thread.Sweep;
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -34,7 +36,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The emulated platform's own HTTP server: the page at {@code /emulator}, its actions under {@code /emulator/api},
- * Graph under {@code /emulator/graph/{version}/{me or page id}/...}, and the AWS services and bots the
+ * Graph under {@code /emulator/graph/{version}/{me, page id or phone number id}/...}, and the AWS services and bots the
  * function calls in dev mode: SNS ({@code /emulator/sns}), Secrets Manager's Pages secret
  * ({@code /emulator/secretsmanager}), a team's HTTP bot ({@code /emulator/bot/{account}}), Lex V2's runtime
  * ({@code /bots/...}) and Bedrock's ({@code /model/...}) at the paths AWS serves them on.
@@ -128,7 +130,7 @@ public class EmulatorServer {
             // A Page admin changed the default app: the function asks each account's routing again now, once (its
             // own re-check waits handover.routing-recheck). Off the event loop: the probes come back to this server.
             vertx.executeBlocking(() -> {
-                accounts.all().forEach(routings::probe);
+                accounts.all().stream().filter(a -> a.kind() != AccountKind.WHATSAPP).forEach(routings::probe);
                 return null;
             }).onComplete(r -> {
                 if (r.failed()) {
@@ -196,6 +198,29 @@ public class EmulatorServer {
                 send(ctx, body.has("error") ? 502 : 200, body);
             });
         });
+
+        // WhatsApp: a user's phone, and the helpdesk (the number's escalation partner).
+        router.post("/emulator/api/whatsapp/users").handler(ctx -> {
+            String waId;
+            try {
+                waId = emulator.page().addWhatsAppUser(body(ctx).path("name").asText(""), text(ctx, "number"));
+            } catch (IllegalArgumentException unknown) {
+                send(ctx, 400, json.createObjectNode().put("error", unknown.getMessage()));
+                return;
+            }
+            emulator.changed();
+            send(ctx, 200, json.createObjectNode().put("waId", waId));
+        });
+        router.post("/emulator/api/whatsapp/users/:waId/messages").handler(ctx -> act(ctx,
+                () -> emulator.page().whatsAppUserSends(ctx.pathParam("waId"), text(ctx, "text"))));
+        router.post("/emulator/api/whatsapp/users/:waId/taps").handler(ctx -> act(ctx,
+                () -> emulator.page().whatsAppUserTaps(ctx.pathParam("waId"), text(ctx, "messageId"),
+                        text(ctx, "buttonId"))));
+        router.post("/emulator/api/whatsapp/helpdesk/:waId/replies").handler(ctx -> act(ctx,
+                () -> emulator.page().helpdeskReplies(ctx.pathParam("waId"), text(ctx, "text"))));
+        router.post("/emulator/api/whatsapp/helpdesk/:waId/done").handler(ctx -> act(ctx,
+                () -> emulator.page().helpdeskDone(ctx.pathParam("waId"), "release".equals(text(ctx, "how"))
+                        ? WhatsAppPlatform.Done.RELEASE : WhatsAppPlatform.Done.PASS_BACK)));
 
         // Each account's bot: its kind goes into the Pages secret, which the function reads again; its behaviour is
         // the emulated backend's, from its next call.

@@ -245,6 +245,95 @@ class EmulatorFlowTest {
                 .post("/emulator/api/bots/{account}", "999").then().statusCode(404);
     }
 
+    // --- WhatsApp: a number under Conversation Routing, the helpdesk its escalation partner ---------------------
+
+    /**
+     * A WhatsApp conversation end to end: the bot answers with a reply button, the tap passes the thread to the
+     * helpdesk (thread_control pass, control_passed to the helpdesk), the bot hears the user on standby and stays
+     * silent, the agent answers and clicks Done (pass back: control_passed to the bot), the bot answers again.
+     */
+    @Test
+    void aWhatsAppConversationGoesToTheHelpdeskAndBackToTheBot() {
+        var waId = EmulatedPlatform.addWhatsAppUser("Zoe");
+        EmulatedPlatform.whatsAppSays(waId, "hi");
+        var c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "I'm the Page's assistant"),
+                "the greeting");
+        var greeting = c.path("messages").get(c.path("messages").size() - 1);
+        assertThat(greeting.path("buttons").findValuesAsText("title")).containsExactly("Talk to a person");
+        assertThat(c.path("role").asText()).isEqualTo("bot");
+        assertThat(c.path("windowOpen").asBoolean()).isTrue();
+
+        EmulatedPlatform.whatsAppTaps(waId, greeting.path("id").asText(), "TALK_TO_PERSON");
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, conv -> conv.path("role").asText().equals("helpdesk"),
+                "the pass to the helpdesk");
+        assertThat(texts(c, "bot")).anyMatch(t -> t.contains("handing you over"));
+        assertThat(graphCalls(waId)).contains("POST thread_control (pass)");
+        assertThat(timelineOf("helpdesk")).anySatisfy(t -> assertThat(t.path("title").asText())
+                .isEqualTo("to the helpdesk on messaging_handovers: control_passed"));
+
+        EmulatedPlatform.helpdesk(waId, "replies", Map.of("text", "Hi Zoe, Jo here.")).then().statusCode(200);
+        EmulatedPlatform.whatsAppSays(waId, "my parcel is late");
+        EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("user", "parcel"), "the user's message");
+        eventuallyOnTheTimeline(waId, "to the bot on standby: messages");
+        sleepALittle();
+        assertThat(texts(EmulatedPlatform.whatsAppConversation(waId), "bot")).as("silent while the helpdesk has it")
+                .hasSize(2);
+
+        EmulatedPlatform.helpdesk(waId, "done", Map.of("how", "pass")).then().statusCode(200);
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "Thanks for your patience"),
+                "the welcome back");
+        assertThat(c.path("role").asText()).isEqualTo("bot");
+        EmulatedPlatform.whatsAppSays(waId, "what are your opening hours?");
+        EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "We're open"), "the bot's answer");
+
+        // What the function stored: the bot (customer_service) holds the thread, the agent's words are in it.
+        var stored = given().header("X-Api-Key", Platform.ADMIN_KEY)
+                .get("/threads/{number}/{user}", EmulatedPlatform.NUMBER_ID, waId).then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(stored.getString("owner.role")).isEqualTo("bot");
+        assertThat(stored.getList("transcript.text", String.class)).contains("Hi Zoe, Jo here.", "my parcel is late");
+        assertThat(stored.getList("history.kind", String.class)).contains("passed", "returned");
+        // Every delivery was taken, every Graph call succeeded.
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (timeline(waId).stream().anyMatch(t -> t.path("status").asInt() == 0)) {
+            assertThat(System.nanoTime()).as("every delivery answered").isLessThan(end);
+            sleepALittle();
+        }
+        assertThat(timeline(waId)).isNotEmpty().allSatisfy(t -> assertThat(t.path("status").asInt()).as(t.toString())
+                .isEqualTo(200));
+    }
+
+    /**
+     * The helpdesk's Done as a release: the thread is idle and no webhook says so; the user's next message reaches the
+     * bot, which answers it. A day later the 24 h window is closed: the helpdesk's reply is refused (131047).
+     */
+    @Test
+    void aWhatsAppReleaseLeavesTheThreadIdleAndADayLaterTheWindowIsClosed() {
+        var waId = EmulatedPlatform.addWhatsAppUser("Luca");
+        EmulatedPlatform.whatsAppSays(waId, "I want to talk to a person");
+        EmulatedPlatform.eventuallyWhatsApp(waId, conv -> conv.path("role").asText().equals("helpdesk"),
+                "the pass to the helpdesk");
+        sleepALittle();
+        int deliveries = timelineOf("webhook").size();
+        EmulatedPlatform.helpdesk(waId, "done", Map.of("how", "release")).then().statusCode(200);
+        var c = EmulatedPlatform.whatsAppConversation(waId);
+        assertThat(c.path("role").asText()).isEqualTo("idle");
+        assertThat(c.path("idleAt").asLong()).isZero();
+        sleepALittle();
+        assertThat(timelineOf("webhook")).as("no webhook for a release").hasSize(deliveries);
+
+        EmulatedPlatform.whatsAppSays(waId, "and your opening hours?");
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "We're open"), "the bot's answer");
+        assertThat(texts(c, "bot")).noneMatch(t -> t.contains("Thanks for your patience"));
+
+        EmulatedPlatform.clock(Map.of("minutes", 24 * 60));
+        c = EmulatedPlatform.whatsAppConversation(waId);
+        assertThat(c.path("windowOpen").asBoolean()).isFalse();
+        assertThat(c.path("role").asText()).as("idle after 24 h without a message from the user").isEqualTo("idle");
+        EmulatedPlatform.helpdesk(waId, "replies", Map.of("text", "Sorry for the wait!")).then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(131047));
+    }
+
     private static JsonNode botOf(JsonNode state, String account) {
         for (var b : state.path("bots").path("accounts")) {
             if (b.path("account").asText().equals(account)) {
@@ -268,6 +357,15 @@ class EmulatorFlowTest {
             sleepALittle();
         }
     }
+
+    private static void eventuallyOnTheTimeline(String user, String title) {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (timeline(user).stream().noneMatch(t -> t.path("title").asText().startsWith(title))) {
+            assertThat(System.nanoTime()).as("\"%s\" on the timeline", title).isLessThan(end);
+            sleepALittle();
+        }
+    }
+
 
     private String handedOver(String name) {
         var psid = addUser(name);
