@@ -179,6 +179,15 @@ public class Accounts {
         return now != null && !now.access().sameTokenAs(account.access()) ? Optional.of(now) : Optional.empty();
     }
 
+    /**
+     * Reads the Pages again from where they are configured, as a new instance does at start-up: what changed in the
+     * Pages secret since (a Page's bot, a token, a Page added) applies from the next delivery on. A source that cannot
+     * be read, or a setting that is wrong, fails with the reason and leaves the accounts as they were.
+     */
+    public synchronized void reload() {
+        load();
+    }
+
     private void load() {
         var defaults = new AccountSettings.Defaults(messenger.pageInboxAppId(), messenger.instagramInboxAppId(),
                 handover.catalogue(), handover.welcomeBack(), handover.requestPolicy(), handover.routingMode(),

@@ -23,16 +23,39 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     private static final String PORT_PROPERTY = "messenger-handover.test.emulator-port";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The emulated Shop Page (with its Instagram account) and WhatsApp number, as the emulator serves them. */
+    public static final String PAGE_ID = "100000000000001";
+    public static final String INSTAGRAM_ID = "17841400000000001";
+    public static final String NUMBER_ID = "105000000000001";
+    public static final String WABA_ID = "102000000000001";
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("emulator.port", Integer.toString(port()), "emulator.drives-clock", "true",
-                // as in dev mode: the platform's clock starts on a Monday morning, whatever the time of the run
-                "emulator.clock-start", "Mon 09:30",
-                "quarkus.rest-client.graph-api.url", url() + "/emulator/graph",
-                // alerts reach the emulator's SNS, which shows them on its timeline
-                "handover.aws.sns-endpoint", url() + "/emulator/sns",
-                // always open, but in a zone of its own: the clock's "set time of day" offers it
-                "handover.time-zone", "Europe/Paris");
+        var config = new java.util.HashMap<String, String>();
+        config.put("emulator.port", Integer.toString(port()));
+        config.put("emulator.drives-clock", "true");
+        // as in dev mode: the platform's clock starts on a Monday morning, whatever the time of the run
+        config.put("emulator.clock-start", "Mon 09:30");
+        config.put("quarkus.rest-client.graph-api.url", url() + "/emulator/graph");
+        // alerts reach the emulator's SNS, which shows them on its timeline
+        config.put("handover.aws.sns-endpoint", url() + "/emulator/sns");
+        // always open, but in a zone of its own: the clock's "set time of day" offers it
+        config.put("handover.time-zone", "Europe/Paris");
+        // As in dev mode, the Pages are the emulator's, read from it as the Pages secret: the page switches their bots
+        // (a team's HTTP bot, Lex and Bedrock answer on the emulator's port). A Page with its Instagram account, and
+        // a WhatsApp number whose escalation partner is the emulator's helpdesk.
+        config.put("messenger.page-access-token", "");
+        config.put("emulator.pages", "{\"" + PAGE_ID + "\":{\"accessToken\":\"" + Platform.PAGE_TOKEN
+                + "\",\"instagramId\":\"" + INSTAGRAM_ID + "\",\"name\":\"Shop\"},\"whatsapp\":{\"" + NUMBER_ID
+                + "\":{\"wabaId\":\"" + WABA_ID + "\",\"accessToken\":\"" + Platform.WHATSAPP_TOKEN
+                + "\",\"name\":\"Shop\"}}}");
+        config.put("handover.pages-secret", "messenger-handover/emulated-pages");
+        config.put("handover.aws.secrets-manager-endpoint", url() + "/emulator/secretsmanager");
+        config.put("AWS_ENDPOINT_URL_LEX_RUNTIME_V2", url());
+        config.put("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url());
+        config.put("handover.bot.lex.region", "us-east-1");
+        config.put("handover.bot.bedrock.region", "us-east-1");
+        return config;
     }
 
     public static String url() {
@@ -73,6 +96,75 @@ public class EmulatedPlatform implements QuarkusTestProfile {
             request = request.contentType(ContentType.JSON).body(body);
         }
         return request.post("/emulator/api/inbox/{psid}/" + action, psid);
+    }
+
+    /** The account's bot, as the page switches it ({@code kind}, {@code behaviour}); returns the page's state. */
+    public static JsonNode bot(String account, Map<String, String> body) {
+        try {
+            return JSON.readTree(given().baseUri(url()).contentType(ContentType.JSON).body(body)
+                    .post("/emulator/api/bots/{account}", account).then().statusCode(200).extract().asString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every account's bot back to the catalogue, answering: what the other tests expect. */
+    public static void catalogueBots() {
+        for (var account : java.util.List.of(PAGE_ID, NUMBER_ID)) {
+            bot(account, Map.of("kind", "catalogue", "behaviour", "answers"));
+        }
+    }
+
+    // --- WhatsApp: the user's phone and the helpdesk, as the page drives them
+
+    public static String addWhatsAppUser(String name) {
+        return given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("name", name))
+                .post("/emulator/api/whatsapp/users").then().statusCode(200).extract().path("waId");
+    }
+
+    public static void whatsAppSays(String waId, String text) {
+        given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/emulator/api/whatsapp/users/{waId}/messages", waId).then().statusCode(200);
+    }
+
+    /** The user taps the reply button {@code buttonId} under the business's message {@code messageId}. */
+    public static void whatsAppTaps(String waId, String messageId, String buttonId) {
+        given().baseUri(url()).contentType(ContentType.JSON).body(Map.of("messageId", messageId, "buttonId",
+                buttonId)).post("/emulator/api/whatsapp/users/{waId}/taps", waId).then().statusCode(200);
+    }
+
+    /** The helpdesk's {@code replies} or {@code done}. */
+    public static io.restassured.response.Response helpdesk(String waId, String action, Object body) {
+        return given().baseUri(url()).contentType(ContentType.JSON).body(body)
+                .post("/emulator/api/whatsapp/helpdesk/{waId}/" + action, waId);
+    }
+
+    public static JsonNode whatsAppConversation(String waId) {
+        for (var c : state().path("whatsapp")) {
+            if (c.path("waId").asText().equals(waId)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no WhatsApp conversation for " + waId);
+    }
+
+    /** WhatsApp delivers asynchronously too: wait until the conversation satisfies {@code condition}. */
+    public static JsonNode eventuallyWhatsApp(String waId, Predicate<JsonNode> condition, String what) {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < end) {
+            last = whatsAppConversation(waId);
+            if (condition.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("timed out waiting for " + what + "; conversation: " + last);
     }
 
     /** The clock moves on by {@code minutes}; the sweep runs. Returns the emulator's answer (what the sweep did). */

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.function.Supplier;
 
 /**
  * What the three backends' models share: replies scripted ahead, taken one a request in order, and the requests
@@ -21,6 +22,24 @@ public abstract class ScriptedBackend<R, C> {
     @SafeVarargs
     public final synchronized void script(R... replies) {
         script.addAll(List.of(replies));
+    }
+
+    /**
+     * Runs {@code handling} (the backend's {@code handle} of one request) with {@code reply} as that request's reply
+     * instead of the backend's own behaviour: the emulator's knobs (a failing bot, one that asks for a person). What
+     * was scripted before stays for the requests after; a request refused before it took a reply (a bad signature)
+     * leaves nothing behind.
+     */
+    public final synchronized <T> T once(R reply, Supplier<T> handling) {
+        var queued = new ArrayList<>(script);
+        script.clear();
+        script.add(reply);
+        try {
+            return handling.get();
+        } finally {
+            script.clear();
+            script.addAll(queued);
+        }
     }
 
     public final synchronized List<C> calls() {

@@ -21,12 +21,15 @@ import dev.messengerhandover.dev.platform.MessengerPlatform.Answer;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Event;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 
 /**
  * The emulator's Pages: one {@link MessengerPlatform} per Page (the same model the tests' Graph stand-in runs on), a
- * Page possibly with its linked Instagram account; a clock the page can move forward; and the timeline of what
- * happened: every webhook delivery to the bot with its answer, every Graph call with its request and answer, and what
- * the Inboxes heard. The caller posts the {@link Delivery deliveries} an action returns to the bot's webhook.
+ * Page possibly with its linked Instagram account; WhatsApp Business numbers, one {@link WhatsAppPlatform} each, with
+ * a helpdesk app as their escalation partner; a clock the page can move forward; and the timeline of what happened:
+ * every webhook delivery to the bot with its answer, every Graph call with its request and answer, every call to the
+ * bot's backend, and what the Inboxes and the helpdesk heard. The caller posts the {@link Delivery deliveries} an
+ * action returns to the bot's webhook.
  *
  * <p>Pure: every public method is synchronized, no I/O.
  */
@@ -40,9 +43,20 @@ public final class EmulatedPage {
     static final int TITLE_LIMIT = 80;
     private static final List<String> NAMES = List.of("Alex", "Sam", "Noor", "Lena", "Kofi", "Mia", "Ravi", "Yuki",
             "Iris", "Tomás", "Ada", "Omar");
+    /** WhatsApp users' names: others than Messenger's, so that the Messenger tour meets the users it names. */
+    private static final List<String> WHATSAPP_NAMES = List.of("Wes", "Zoe", "Ines", "Luca", "Priya", "Hugo",
+            "Amara", "Jonas", "Leila", "Mateo");
 
     /** One Page the emulator runs: its id, token, name, and linked Instagram account ({@code null}: none). */
     public record PageSpec(String pageId, String token, String name, String instagramId) {
+    }
+
+    /**
+     * One WhatsApp Business number the emulator runs: its Graph node (phone number id), the number users see, its
+     * WhatsApp Business Account, the bot's token, a name, and the helpdesk app that is its escalation partner.
+     */
+    public record NumberSpec(String phoneNumberId, String displayPhoneNumber, String wabaId, String token, String name,
+            String helpdeskAppId) {
     }
 
     /** A webhook delivery owed to the bot, as Meta posts it, with the timeline entries of its events. */
@@ -68,6 +82,8 @@ public final class EmulatedPage {
 
     private final Map<String, MessengerPlatform> platforms = new LinkedHashMap<>();
     private final Map<String, String> names = new LinkedHashMap<>();
+    private final Map<String, WhatsAppPlatform> numbers = new LinkedHashMap<>();
+    private final Map<String, String> numberNames = new LinkedHashMap<>();
     private final Deque<ObjectNode> timeline = new ArrayDeque<>();
     private final LongSupplier realClock;
     private final String botAppId;
@@ -93,6 +109,16 @@ public final class EmulatedPage {
                     mode, this::now, false));
             names.put(page.pageId(), page.name());
         }
+    }
+
+    /** A WhatsApp Business number next to the Pages, under Conversation Routing: the bot its primary. */
+    public synchronized void addNumber(NumberSpec spec) {
+        var platform = new WhatsAppPlatform(new WhatsAppPlatform.PhoneNumber(spec.phoneNumberId(),
+                spec.displayPhoneNumber(), spec.wabaId(), spec.token()), new WhatsAppPlatform.Apps(botAppId,
+                        spec.helpdeskAppId(), null), this::now, false);
+        numbers.put(spec.phoneNumberId(), platform);
+        numberNames.put(spec.phoneNumberId(), spec.name());
+        changed();
     }
 
     /** The first Page's id. */
@@ -168,10 +194,7 @@ public final class EmulatedPage {
      * messages; their id an IGSID). Every user's id is unique across the accounts.
      */
     public synchronized String addUser(String name, String accountId) {
-        var taken = new HashSet<String>();
-        platforms.values().forEach(p -> p.threads().forEach(t -> taken.add(t.name())));
-        var chosen = name != null && !name.isBlank() ? name.strip() : NAMES.stream().filter(n -> !taken.contains(n))
-                .findFirst().orElse("User " + (taken.size() + 1));
+        var chosen = nameFor(name, NAMES);
         for (var platform : platforms.values()) {
             boolean instagram = accountId.equals(platform.instagramId());
             if (instagram || accountId.equals(platform.pageId())) {
@@ -182,6 +205,17 @@ public final class EmulatedPage {
             }
         }
         throw new IllegalArgumentException("no account " + accountId);
+    }
+
+    /** {@code name}, or without one a name of {@code pool} no user has yet. */
+    private String nameFor(String name, List<String> pool) {
+        if (name != null && !name.isBlank()) {
+            return name.strip();
+        }
+        var taken = new HashSet<String>();
+        platforms.values().forEach(p -> p.threads().forEach(t -> taken.add(t.name())));
+        numbers.values().forEach(p -> p.threads().forEach(t -> taken.add(t.name())));
+        return pool.stream().filter(n -> !taken.contains(n)).findFirst().orElse("User " + (taken.size() + 1));
     }
 
     public synchronized Outcome userSends(String psid, String text, String quickReplyPayload) {
@@ -234,6 +268,113 @@ public final class EmulatedPage {
         return apply(() -> platformOf(psid).moveToMain(psid), "move to Inbox");
     }
 
+    // --- WhatsApp: a user's phone, and the helpdesk that is the number's escalation partner ---------------------
+
+    /** The first WhatsApp number's id, {@code null} when there is none. */
+    public synchronized String numberId() {
+        return numbers.isEmpty() ? null : numbers.keySet().iterator().next();
+    }
+
+    /**
+     * Someone starts a WhatsApp chat with the number {@code phoneNumberId} ({@code null}: the first): a phone number
+     * of their own (their {@code wa_id}), unique across the numbers. Without a name, one no user has yet.
+     */
+    public synchronized String addWhatsAppUser(String name, String phoneNumberId) {
+        var platform = phoneNumberId == null ? numbers.values().stream().findFirst().orElse(null)
+                : numbers.get(phoneNumberId);
+        if (platform == null) {
+            throw new IllegalArgumentException(phoneNumberId == null ? "no WhatsApp number"
+                    : "no WhatsApp number " + phoneNumberId);
+        }
+        var waId = Long.toString(16_505_550_000L + nextUser++);
+        platform.addUser(nameFor(name, WHATSAPP_NAMES), waId, null);
+        changed();
+        return waId;
+    }
+
+    public synchronized Outcome whatsAppUserSends(String waId, String text) {
+        return whatsApp(waId, p -> p.userSends(waId, text), "WhatsApp message " + quote(text));
+    }
+
+    /** The user taps reply button {@code buttonId} under message {@code messageId} (the bot's, with its buttons). */
+    public synchronized Outcome whatsAppUserTaps(String waId, String messageId, String buttonId) {
+        return whatsApp(waId, p -> messageId == null ? p.userTaps(waId, buttonId) : p.userTaps(waId, messageId,
+                buttonId), "WhatsApp reply button " + quote(buttonTitle(waId, buttonId)));
+    }
+
+    /** An agent of the helpdesk answers: a Service message, which takes the thread when the helpdesk lacks it. */
+    public synchronized Outcome helpdeskReplies(String waId, String text) {
+        return whatsApp(waId, p -> p.agentReplies(waId, text), "the helpdesk's reply " + quote(text));
+    }
+
+    /** The helpdesk's Done: the thread back to the bot by a pass ({@code control_passed}), or released, silently. */
+    public synchronized Outcome helpdeskDone(String waId, WhatsAppPlatform.Done how) {
+        return whatsApp(waId, p -> p.agentDone(waId, how), how == WhatsAppPlatform.Done.PASS_BACK
+                ? "the helpdesk's Done (pass back)" : "the helpdesk's Done (release)");
+    }
+
+    private Outcome whatsApp(String waId, java.util.function.Function<WhatsAppPlatform, WhatsAppPlatform.Answer> action,
+            String what) {
+        var platform = numberOf(waId);
+        if (platform == null) {
+            return new Outcome(404, JSON.objectNode().put("error", "no WhatsApp user " + waId), List.of());
+        }
+        var answer = action.apply(platform);
+        if (answer.ok()) {
+            note("action", what, null, 0);
+        }
+        return outcome(platform, answer);
+    }
+
+    /** What a WhatsApp event is, without the field it came on: "statuses", "message_echoes", "control_passed". */
+    private static String shortKind(WhatsAppPlatform.Event event) {
+        return event.kind().replaceFirst("^standby\\.", "");
+    }
+
+    private String buttonTitle(String waId, String buttonId) {
+        var platform = numberOf(waId);
+        if (platform != null && platform.knows(waId)) {
+            for (var line : platform.thread(waId).lines()) {
+                for (var button : line.path("buttons")) {
+                    if (button.path("id").asText().equals(buttonId)) {
+                        return button.path("title").asText();
+                    }
+                }
+            }
+        }
+        return buttonId;
+    }
+
+    private WhatsAppPlatform numberOf(String waId) {
+        return numbers.values().stream().filter(p -> p.knows(waId)).findFirst().orElse(null);
+    }
+
+    /** The owner WhatsApp holds for a user ({@code null}: idle). */
+    public synchronized String whatsAppOwnerOf(String waId) {
+        var platform = numberOf(waId);
+        return platform == null ? null : platform.ownerOf(waId);
+    }
+
+    /**
+     * WhatsApp's events: the bot's become deliveries to post; the helpdesk's are noted as its side of the story (but
+     * the statuses of messages, its own and the copies of the bot's, which would only crowd the timeline).
+     */
+    private Outcome outcome(WhatsAppPlatform platform, WhatsAppPlatform.Answer answer) {
+        var deliveries = new ArrayList<Delivery>();
+        for (var event : answer.events()) {
+            if (botAppId.equals(event.appId())) {
+                var entry = note("webhook", "to the bot on " + event.field() + ": " + shortKind(event)
+                        + " (WhatsApp " + platform.phoneNumberId() + ")", event.delivery(), 0);
+                deliveries.add(new Delivery(event.delivery(), List.of(entry.path("id").asLong())));
+            } else if (!event.kind().endsWith("statuses")) {
+                note("helpdesk", "to " + platform.appName(event.appId()) + " on " + event.field() + ": "
+                        + shortKind(event), event.value(), 0);
+            }
+        }
+        changed();
+        return new Outcome(answer.status(), answer.body(), deliveries);
+    }
+
     /** A Page admin sets or clears the default app, on every Page here. */
     public synchronized void mode(Mode mode) {
         platforms.values().forEach(p -> p.mode(mode));
@@ -245,6 +386,7 @@ public final class EmulatedPage {
     public synchronized void advance(Duration by) {
         offsetMillis += by.toMillis();
         platforms.values().forEach(MessengerPlatform::threads); // expirations are noticed now, and noted
+        numbers.values().forEach(WhatsAppPlatform::threads);
         note("clock", "+" + describe(by) + ": now " + shown(now()), null, 0);
     }
 
@@ -262,6 +404,7 @@ public final class EmulatedPage {
         var by = Duration.between(current, target);
         offsetMillis += by.toMillis();
         platforms.values().forEach(MessengerPlatform::threads);
+        numbers.values().forEach(WhatsAppPlatform::threads);
         note("clock", "to " + (day == null ? "" : day.getDisplayName(java.time.format.TextStyle.SHORT,
                 java.util.Locale.ENGLISH) + " ") + time + " " + zone.getId() + " (+" + describe(by) + "): now "
                 + shown(now()), null, 0);
@@ -290,8 +433,16 @@ public final class EmulatedPage {
             Map<String, String> query) {
         var detail = JSON.objectNode();
         detail.set("request", body != null ? body : JSON.objectNode().setAll(objectOf(query)));
+        var number = numbers.get(node);
+        var action = number != null && "thread_control".equals(edge) && body != null && body.path("action").isTextual()
+                ? " (" + body.path("action").asText() + ")" : "";
         var entry = note("graph", method + " " + node + "/" + (edge == null ? "?" + query.getOrDefault("fields", "")
-                : edge), detail, 0);
+                : edge) + action, detail, 0);
+        if (number != null) {
+            var answer = number.graph(method, node, edge, token, body, query);
+            entry.put("status", answer.status()).set("detail", detail.set("response", answer.body()));
+            return outcome(number, answer);
+        }
         var platform = platforms.values().stream().filter(p -> p.hasToken(token)).findFirst()
                 .orElse(platforms.values().iterator().next());
         var answer = platform.graph(method, node, edge, token, body, query);
@@ -319,7 +470,7 @@ public final class EmulatedPage {
                     .put("inbox", "Page Inbox").put("inboxAppId", platform.inboxAppId());
             if (platform.instagramId() != null) {
                 accounts.addObject().put("id", platform.instagramId()).put("platform", "instagram")
-                        .put("name", name).put("inbox", "Instagram Inbox")
+                        .put("page", platform.pageId()).put("name", name).put("inbox", "Instagram Inbox")
                         .put("inboxAppId", platform.instagramInboxAppId());
             }
             for (var t : platform.threads()) {
@@ -339,9 +490,60 @@ public final class EmulatedPage {
                         .set("messages", t.lines().deepCopy());
             }
         }
+        var numbersOut = s.putArray("numbers");
+        var chats = s.putArray("whatsapp");
+        for (var platform : numbers.values()) {
+            var number = platform.number();
+            numbersOut.addObject().put("id", number.phoneNumberId()).put("name", numberNames.get(
+                    number.phoneNumberId())).put("display", number.displayPhoneNumber()).put("wabaId",
+                            number.wabaId()).put("helpdeskAppId", platform.apps().escalation());
+            for (var t : platform.threads()) {
+                var owner = t.owner();
+                var role = owner == null ? "idle" : owner.equals(botAppId) ? "bot"
+                        : owner.equals(platform.apps().escalation()) ? "helpdesk" : "other";
+                // The customer service window and the idle timeout both run 24 h from the user's last message.
+                long until = t.userWroteAt() == 0 ? 0 : t.userWroteAt() + WhatsAppPlatform.SERVICE_WINDOW.toMillis();
+                chats.addObject().put("waId", t.waId()).put("name", t.name()).put("number", number.phoneNumberId())
+                        .put("owner", owner).put("role", role)
+                        .put("windowClosesAt", until)
+                        .put("windowOpen", until > now())
+                        .put("idleAt", owner == null || t.userWroteAt() == 0 ? 0
+                                : t.userWroteAt() + WhatsAppPlatform.IDLE_AFTER.toMillis())
+                        .set("messages", t.lines().deepCopy());
+            }
+        }
         var events = s.putArray("timeline");
         timeline.forEach(events::add);
         return s;
+    }
+
+    // --- the bot's backend -------------------------------------------------------------------------------------
+
+    /**
+     * A call to the bot's backend begins (the function asks its http bot, Lex or Bedrock): on the timeline at once,
+     * "asking" until {@link #botAnswered} says how it ended. Returns the entry's id.
+     */
+    public synchronized long botAsked(String title, JsonNode request) {
+        return note("bot", title, JSON.objectNode().set("request", request), 0).path("id").asLong();
+    }
+
+    /**
+     * How a call to the bot's backend ended: the status the backend answered (-1: no answer at all), after how long,
+     * what it answered, and the entry's title now.
+     */
+    public synchronized void botAnswered(long id, String title, int status, long millis, JsonNode response) {
+        for (var entry : timeline) {
+            if (entry.path("id").asLong() == id) {
+                entry.put("title", clip(title)).put("status", status).put("millis", millis);
+                ((ObjectNode) entry.get("detail")).set("response", response);
+            }
+        }
+        changed();
+    }
+
+    /** Something the platform did that is no one's action: a setting, the function reading the Pages secret. */
+    public synchronized void platformNote(String what, JsonNode detail) {
+        note("platform", what, detail, 0);
     }
 
     public synchronized String ownerOf(String psid) {

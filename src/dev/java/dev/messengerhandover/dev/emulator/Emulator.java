@@ -52,7 +52,8 @@ public class Emulator {
     public Emulator(MessengerConfig messenger, EmulatorConfig config, HandoverConfig handover) {
         this.page = new EmulatedPage(pages(messenger, config), messenger.appId(), messenger.pageInboxAppId(),
                 messenger.instagramInboxAppId(), config.mode(), System::currentTimeMillis);
-        page.zones(zones(messenger, handover));
+        numbers(pagesJson(messenger, config), config.helpdeskAppId()).forEach(page::addNumber);
+        page.zones(zones(pagesJson(messenger, config), handover));
         config.clockStart().filter(start -> !start.isBlank()).ifPresent(start -> page.startAt(start(start,
                 page.zone(), java.time.Instant.ofEpochMilli(System.currentTimeMillis()))));
         if (config.drivesClock()) {
@@ -60,6 +61,43 @@ public class Emulator {
         }
         this.webhook = config.webhookUrl();
         this.signer = new SignatureVerifier(messenger.appSecret());
+        // The emulator serves the Pages secret the function reads: the page can switch each account's bot.
+        this.bots = config.pages().filter(p -> !p.isBlank()).isPresent() && handover.pagesSecret().filter(
+                s -> !s.isBlank()).isPresent()
+                        ? new EmulatedBots(page, config.pages().get(), handover.pagesSecret().get(), () -> baseUrl,
+                                Emulator::credentials, handover.bot().lex().handoffIntent())
+                        : null;
+    }
+
+    private volatile String baseUrl;
+    private final EmulatedBots bots;
+    private static volatile software.amazon.awssdk.identity.spi.AwsCredentialsIdentity credentials;
+
+    /** The emulator's address, once its server listens: where the HTTP bots answer. */
+    void listening(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * The accounts' bots, when the emulator serves the Pages secret (dev mode); empty when the function's Pages are its
+     * own ({@code messenger.pages}, one Page's token): their bots are set at its start-up.
+     */
+    public java.util.Optional<EmulatedBots> bots() {
+        return java.util.Optional.ofNullable(bots);
+    }
+
+    /**
+     * The credentials the function signs Lex and Bedrock calls with, by the same chain in the same JVM: the stand-ins
+     * check the signatures as AWS would. Resolved on the first call, after dev mode gave the SDK what it lacked.
+     */
+    private static software.amazon.awssdk.identity.spi.AwsCredentialsIdentity credentials() {
+        var c = credentials;
+        if (c == null) {
+            c = software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder().build()
+                    .resolveCredentials();
+            credentials = c;
+        }
+        return c;
     }
 
     /**
@@ -67,7 +105,7 @@ public class Emulator {
      * or the one Page of {@code messenger.page-access-token} as {@code emulator.page-id}.
      */
     static List<EmulatedPage.PageSpec> pages(MessengerConfig messenger, EmulatorConfig config) {
-        var json = messenger.pages().filter(p -> !p.isBlank());
+        var json = pagesJson(messenger, config);
         if (json.isEmpty()) {
             return List.of(new EmulatedPage.PageSpec(config.pageId(), messenger.pageAccessToken().orElse(""), "Page",
                     messenger.instagramId().orElse(null)));
@@ -75,12 +113,44 @@ public class Emulator {
         try {
             var pages = new java.util.ArrayList<EmulatedPage.PageSpec>();
             var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get());
-            root.fields().forEachRemaining(f -> pages.add(new EmulatedPage.PageSpec(f.getKey(),
-                    f.getValue().path("accessToken").asText(), f.getValue().path("name").asText("Page " + f.getKey()),
-                    f.getValue().path("instagramId").asText(null))));
+            root.fields().forEachRemaining(f -> {
+                if (!f.getKey().equals(WHATSAPP)) {
+                    pages.add(new EmulatedPage.PageSpec(f.getKey(), f.getValue().path("accessToken").asText(),
+                            f.getValue().path("name").asText("Page " + f.getKey()),
+                            f.getValue().path("instagramId").asText(null)));
+                }
+            });
             return pages;
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("messenger.pages is not JSON", e);
+            throw new IllegalStateException("the Pages' JSON is not JSON", e);
+        }
+    }
+
+    private static final String WHATSAPP = "whatsapp";
+
+    /** The Pages' JSON: the emulator's own ({@code emulator.pages}, served as the Pages secret), or the function's. */
+    static java.util.Optional<String> pagesJson(MessengerConfig messenger, EmulatorConfig config) {
+        return config.pages().filter(p -> !p.isBlank()).or(() -> messenger.pages().filter(p -> !p.isBlank()));
+    }
+
+    /**
+     * The WhatsApp numbers of the Pages' JSON ({@code "whatsapp": {"<phone number id>": {"wabaId", "accessToken",
+     * "name"}}}); the number users see is made up from the id, as the function is not told it.
+     */
+    static List<EmulatedPage.NumberSpec> numbers(java.util.Optional<String> json, String helpdeskAppId) {
+        if (json.isEmpty()) {
+            return List.of();
+        }
+        try {
+            var numbers = new java.util.ArrayList<EmulatedPage.NumberSpec>();
+            var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.get());
+            root.path(WHATSAPP).fields().forEachRemaining(f -> numbers.add(new EmulatedPage.NumberSpec(f.getKey(),
+                    "1555" + f.getKey().substring(Math.max(0, f.getKey().length() - 7)),
+                    f.getValue().path("wabaId").asText(), f.getValue().path("accessToken").asText(),
+                    f.getValue().path("name").asText("WhatsApp " + f.getKey()), helpdeskAppId)));
+            return numbers;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the Pages' JSON is not JSON", e);
         }
     }
 
@@ -109,12 +179,17 @@ public class Emulator {
      * The zones the accounts' business hours are in: each Page's own, then the global one (the page shows times in
      * the first: the first Page's), and UTC.
      */
-    static List<String> zones(MessengerConfig messenger, HandoverConfig handover) {
+    static List<String> zones(java.util.Optional<String> pagesJson, HandoverConfig handover) {
         var zones = new java.util.LinkedHashSet<String>();
-        messenger.pages().filter(p -> !p.isBlank()).ifPresent(json -> {
+        pagesJson.ifPresent(json -> {
             try {
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).elements().forEachRemaining(
-                        page -> zones.add(page.path("timeZone").asText(handover.availability().timeZone())));
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).fields().forEachRemaining(
+                        page -> {
+                            if (!page.getKey().equals(WHATSAPP)) {
+                                zones.add(page.getValue().path("timeZone").asText(
+                                        handover.availability().timeZone()));
+                            }
+                        });
             } catch (java.io.IOException e) {
                 // the function refuses such pages at start-up, with the reason
             }

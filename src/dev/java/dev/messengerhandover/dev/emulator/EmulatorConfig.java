@@ -30,6 +30,18 @@ public interface EmulatorConfig {
     /** The function's webhook, where the emulator posts its signed deliveries. */
     URI webhookUrl();
 
+    /**
+     * The Pages and WhatsApp numbers the emulator plays, as the JSON of the Pages secret ({@code messenger.pages}'
+     * shape, numbers under {@code "whatsapp"}). The emulator serves it as the secret {@code handover.pages-secret}
+     * names, each account's bot as the page chose it, so that a switch of bot reaches the running function. Unset:
+     * the function's {@code messenger.pages}, or its one Page, whose bots are set at its start-up.
+     */
+    java.util.Optional<String> pages();
+
+    /** The helpdesk app: every emulated WhatsApp number's escalation partner. */
+    @WithDefault("400000000000001")
+    String helpdeskAppId();
+
     /** The emulated Page's id. */
     @WithDefault("100000000000001")
     String pageId();

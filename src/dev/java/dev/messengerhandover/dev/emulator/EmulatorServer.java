@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Supplier;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -13,12 +14,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.messengerhandover.account.AccountKind;
 import dev.messengerhandover.account.Accounts;
 import dev.messengerhandover.config.HandoverConfig;
+import dev.messengerhandover.dev.bots.Wire;
 import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Done;
 import dev.messengerhandover.dev.platform.MessengerPlatform.Mode;
 import dev.messengerhandover.dev.platform.SnsTopic;
+import dev.messengerhandover.dev.platform.WhatsAppPlatform;
 import dev.messengerhandover.thread.RoutingModes;
 import dev.messengerhandover.thread.Sweep;
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -31,8 +35,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The emulated platform's own HTTP server: the page at {@code /emulator}, its actions under {@code /emulator/api}, and
- * Graph under {@code /emulator/graph/{version}/{me or page id}/...}.
+ * The emulated platform's own HTTP server: the page at {@code /emulator}, its actions under {@code /emulator/api},
+ * Graph under {@code /emulator/graph/{version}/{me, page id or phone number id}/...}, and the AWS services and bots the
+ * function calls in dev mode: SNS ({@code /emulator/sns}), Secrets Manager's Pages secret
+ * ({@code /emulator/secretsmanager}), a team's HTTP bot ({@code /emulator/bot/{account}}), Lex V2's runtime
+ * ({@code /bots/...}) and Bedrock's ({@code /model/...}) at the paths AWS serves them on.
  *
  * <p>Not a JAX-RS resource of the function, on purpose: in dev mode the function runs behind Quarkus's Lambda mock
  * event server, which hands it one request at a time, as Lambda does. A Graph call made while handling a delivery
@@ -67,7 +74,8 @@ public class EmulatorServer {
         this.adminKey = handover.adminApiKey().orElse("");
     }
 
-    void start(@Observes StartupEvent start, Vertx vertx) {
+    // Early: the function reads its Pages secret from here as it starts (the accounts are built at start-up).
+    void start(@Observes @Priority(10) StartupEvent start, Vertx vertx) {
         this.vertx = vertx;
         var router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(1 << 20));
@@ -75,7 +83,7 @@ public class EmulatorServer {
         router.get("/emulator").handler(ctx -> asset(ctx, "index.html", "text/html"));
         router.get("/emulator/emulator.js").handler(ctx -> asset(ctx, "emulator.js", "text/javascript"));
         router.get("/emulator/emulator.css").handler(ctx -> asset(ctx, "emulator.css", "text/css"));
-        router.get("/emulator/api/state").handler(ctx -> send(ctx, 200, emulator.page().snapshot()));
+        router.get("/emulator/api/state").handler(ctx -> send(ctx, 200, state()));
         router.get("/emulator/api/changes").handler(this::changes);
 
         router.post("/emulator/api/users").handler(ctx -> {
@@ -122,7 +130,7 @@ public class EmulatorServer {
             // A Page admin changed the default app: the function asks each account's routing again now, once (its
             // own re-check waits handover.routing-recheck). Off the event loop: the probes come back to this server.
             vertx.executeBlocking(() -> {
-                accounts.all().forEach(routings::probe);
+                accounts.all().stream().filter(a -> a.kind() != AccountKind.WHATSAPP).forEach(routings::probe);
                 return null;
             }).onComplete(r -> {
                 if (r.failed()) {
@@ -191,6 +199,42 @@ public class EmulatorServer {
             });
         });
 
+        // WhatsApp: a user's phone, and the helpdesk (the number's escalation partner).
+        router.post("/emulator/api/whatsapp/users").handler(ctx -> {
+            String waId;
+            try {
+                waId = emulator.page().addWhatsAppUser(body(ctx).path("name").asText(""), text(ctx, "number"));
+            } catch (IllegalArgumentException unknown) {
+                send(ctx, 400, json.createObjectNode().put("error", unknown.getMessage()));
+                return;
+            }
+            emulator.changed();
+            send(ctx, 200, json.createObjectNode().put("waId", waId));
+        });
+        router.post("/emulator/api/whatsapp/users/:waId/messages").handler(ctx -> act(ctx,
+                () -> emulator.page().whatsAppUserSends(ctx.pathParam("waId"), text(ctx, "text"))));
+        router.post("/emulator/api/whatsapp/users/:waId/taps").handler(ctx -> act(ctx,
+                () -> emulator.page().whatsAppUserTaps(ctx.pathParam("waId"), text(ctx, "messageId"),
+                        text(ctx, "buttonId"))));
+        router.post("/emulator/api/whatsapp/helpdesk/:waId/replies").handler(ctx -> act(ctx,
+                () -> emulator.page().helpdeskReplies(ctx.pathParam("waId"), text(ctx, "text"))));
+        router.post("/emulator/api/whatsapp/helpdesk/:waId/done").handler(ctx -> act(ctx,
+                () -> emulator.page().helpdeskDone(ctx.pathParam("waId"), "release".equals(text(ctx, "how"))
+                        ? WhatsAppPlatform.Done.RELEASE : WhatsAppPlatform.Done.PASS_BACK)));
+
+        // Each account's bot: its kind goes into the Pages secret, which the function reads again; its behaviour is
+        // the emulated backend's, from its next call.
+        router.post("/emulator/api/bots/:account").handler(this::switchBot);
+        // The Pages secret, as Secrets Manager's GetSecretValue gives it.
+        router.post("/emulator/secretsmanager").handler(this::secret);
+        // The bots' backends, as the function calls them (each answers on the timeline).
+        router.post("/emulator/bot/:account").handler(ctx -> {
+            var account = ctx.pathParam("account");
+            bot(ctx, (bots, request) -> bots.http(account, request));
+        });
+        router.postWithRegex("/bots/.+").handler(ctx -> bot(ctx, EmulatedBots::lex));
+        router.postWithRegex("/model/.+").handler(ctx -> bot(ctx, EmulatedBots::bedrock));
+
         router.routeWithRegex("/emulator/graph/v[0-9.]+/([0-9a-z_]+)(?:/([a-z_]+))?").handler(this::graph);
         router.route().last().handler(ctx -> send(ctx, 404, json.createObjectNode().put("error", "not found")));
 
@@ -203,8 +247,189 @@ public class EmulatorServer {
             }
         });
         server = listening.join();
+        emulator.listening("http://localhost:" + server.actualPort());
         LOG.infof("Messenger Platform emulator: http://localhost:%d/emulator (webhook deliveries to %s)",
                 server.actualPort(), emulator.webhook());
+    }
+
+    /** The page's state, with each account's bot. */
+    private ObjectNode state() {
+        var state = emulator.page().snapshot();
+        var bots = emulator.bots();
+        if (bots.isPresent()) {
+            state.set("bots", bots.get().snapshot().put("switchable", true));
+        } else {
+            state.putObject("bots").put("switchable", false).put("why", NOT_SWITCHABLE).putArray("accounts");
+        }
+        return state;
+    }
+
+    static final String NOT_SWITCHABLE = "The function reads its Pages from its own settings (messenger.pages or one"
+            + " Page's token): their bots are set when it starts. Dev mode's Pages come from the emulator"
+            + " (emulator.pages, as the Pages secret): there, the page switches them.";
+
+    /**
+     * A bot switched: its kind goes into the Pages secret and the function reads the secret again (a new instance
+     * reads it as it starts), or its behaviour changes, from the backend's next call. Answers the page's state.
+     */
+    private void switchBot(RoutingContext ctx) {
+        var bots = emulator.bots().orElse(null);
+        if (bots == null) {
+            send(ctx, 409, json.createObjectNode().put("error", NOT_SWITCHABLE));
+            return;
+        }
+        var account = ctx.pathParam("account");
+        var kindText = text(ctx, "kind");
+        var behaviourText = text(ctx, "behaviour");
+        var kind = kindText == null ? null : EmulatedBots.Kind.of(kindText);
+        var behaviour = behaviourText == null ? null : EmulatedBots.Behaviour.of(behaviourText);
+        if ((kindText != null && kind == null) || (behaviourText != null && behaviour == null)
+                || (kind == null && behaviour == null)) {
+            send(ctx, 400, json.createObjectNode().put("error", "kind: catalogue, http, lex or bedrock; behaviour:"
+                    + " answers, slow, hangs, fails, throttled, malformed or person"));
+            return;
+        }
+        if (bots.kindOf(account) == null) {
+            send(ctx, 404, json.createObjectNode().put("error", "no account " + account));
+            return;
+        }
+        if (behaviour != null) {
+            bots.behaviour(account, behaviour);
+            emulator.page().platformNote(bots.name(account) + "'s bot: " + behaviour.label + ", from its next call",
+                    null);
+        }
+        var previous = bots.kindOf(account);
+        if (kind == null || kind == previous) {
+            emulator.changed();
+            send(ctx, 200, state());
+            return;
+        }
+        bots.kind(account, kind);
+        emulator.page().platformNote(bots.name(account) + "'s bot: " + kind.label + ", in the Pages secret", null);
+        emulator.changed();
+        // Off the event loop: the function reads the secret from this server.
+        vertx.executeBlocking(() -> {
+            accounts.reload();
+            return null;
+        }).onComplete(r -> {
+            if (r.failed()) {
+                bots.kind(account, previous);
+                LOG.warnf("the function did not take the Pages secret: %s", r.cause().toString());
+                emulator.page().platformNote("the function refused the Pages secret: " + r.cause().getMessage(),
+                        null);
+                emulator.changed();
+                send(ctx, 502, json.createObjectNode().put("error", "the function refused the Pages secret: "
+                        + r.cause().getMessage()));
+                return;
+            }
+            send(ctx, 200, state());
+        });
+    }
+
+    /** Secrets Manager's {@code GetSecretValue} of the Pages secret, signed for {@code secretsmanager}. */
+    private void secret(RoutingContext ctx) {
+        var bots = emulator.bots().orElse(null);
+        var authorization = ctx.request().getHeader("Authorization");
+        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")
+                || !authorization.contains("/secretsmanager/aws4_request")) {
+            awsJson(ctx, 400, json.createObjectNode().put("__type", "MissingAuthenticationTokenException")
+                    .put("message", "Missing Authentication Token"));
+            return;
+        }
+        if (!"secretsmanager.GetSecretValue".equals(ctx.request().getHeader("X-Amz-Target"))) {
+            awsJson(ctx, 400, json.createObjectNode().put("__type", "UnknownOperationException"));
+            return;
+        }
+        var id = text(ctx, "SecretId");
+        if (bots == null || !bots.secretName().equals(id)) {
+            awsJson(ctx, 400, json.createObjectNode().put("__type", "ResourceNotFoundException")
+                    .put("message", "Secrets Manager can't find the specified secret."));
+            return;
+        }
+        var answer = json.createObjectNode().put("ARN", "arn:aws:secretsmanager:us-east-1:000000000000:secret:"
+                + id + "-AbCdEf").put("Name", id).put("SecretString", bots.secretString())
+                .put("VersionId", java.util.UUID.randomUUID().toString())
+                .put("CreatedDate", emulator.page().now() / 1000.0);
+        answer.putArray("VersionStages").add("AWSCURRENT");
+        emulator.page().platformNote("the function read the Pages secret", json.createObjectNode().put("secret", id)
+                .put("bots", bots.summary()));
+        emulator.changed();
+        awsJson(ctx, 200, answer);
+    }
+
+    private static void awsJson(RoutingContext ctx, int status, ObjectNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/x-amz-json-1.1")
+                .end(body.toString());
+    }
+
+    /** How long a backend that hangs keeps the call open when the function never lets go: longer than any delivery. */
+    static final long HANG_AT_MOST_MILLIS = 30_000;
+
+    /**
+     * One call to a bot's backend: answered by the account's model (off the event loop: the AWS models check
+     * signatures), after the behaviour's delay, or never for a bot that hangs, until the function stops waiting.
+     */
+    private void bot(RoutingContext ctx,
+            java.util.function.BiFunction<EmulatedBots, Wire.Request, EmulatedBots.Served> call) {
+        var bots = emulator.bots().orElse(null);
+        if (bots == null) {
+            send(ctx, 404, json.createObjectNode().put("error", "no bots here: " + NOT_SWITCHABLE));
+            return;
+        }
+        long started = System.nanoTime();
+        var request = wire(ctx);
+        vertx.executeBlocking(() -> call.apply(bots, request), false).onComplete(r -> {
+            if (r.failed()) {
+                LOG.warnf("bot backend failed: %s", r.cause().toString());
+                send(ctx, 500, json.createObjectNode().put("error", "the emulated backend failed: " + r.cause()));
+                return;
+            }
+            var served = r.result();
+            emulator.changed();
+            if (served.hangs()) {
+                var over = new java.util.concurrent.atomic.AtomicBoolean();
+                ctx.response().closeHandler(closed -> {
+                    if (over.compareAndSet(false, true)) {
+                        bots.gaveUp(served, (System.nanoTime() - started) / 1_000_000);
+                        emulator.changed();
+                    }
+                });
+                vertx.setTimer(HANG_AT_MOST_MILLIS, t -> {
+                    if (over.compareAndSet(false, true)) {
+                        bots.gaveUp(served, (System.nanoTime() - started) / 1_000_000);
+                        emulator.changed();
+                        ctx.response().setStatusCode(504).end();
+                    }
+                });
+                return;
+            }
+            Runnable answer = () -> {
+                if (ctx.response().closed() || ctx.response().ended()) {
+                    bots.gaveUp(served, (System.nanoTime() - started) / 1_000_000);
+                } else {
+                    var response = served.response();
+                    ctx.response().setStatusCode(response.status());
+                    response.headers().forEach(ctx.response()::putHeader);
+                    ctx.response().end(io.vertx.core.buffer.Buffer.buffer(response.body()));
+                    bots.answered(served, (System.nanoTime() - started) / 1_000_000);
+                }
+                emulator.changed();
+            };
+            if (served.delayMillis() > 0) {
+                vertx.setTimer(served.delayMillis(), t -> answer.run());
+            } else {
+                answer.run();
+            }
+        });
+    }
+
+    /** A request as the models take it: the raw path (signatures cover it), every header, the body's bytes. */
+    private static Wire.Request wire(RoutingContext ctx) {
+        var headers = new java.util.LinkedHashMap<String, java.util.List<String>>();
+        ctx.request().headers().names().forEach(n -> headers.put(n, ctx.request().headers().getAll(n)));
+        var buffer = ctx.body().buffer();
+        return new Wire.Request(ctx.request().method().name(), ctx.request().path(), headers,
+                buffer == null ? new byte[0] : buffer.getBytes());
     }
 
     /**

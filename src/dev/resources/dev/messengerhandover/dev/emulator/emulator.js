@@ -13,6 +13,12 @@
   let inboxAccount = null;  // whose Inbox is shown: a Page's, or its Instagram account's
   let newUserAccount = null; // where New user opens a chat
   let zone = null;          // the zone the page shows times in: the clock's zone select, the first Page's at first
+  let view = 'messenger';   // which channel the panes show: Messenger and Instagram, or WhatsApp
+  let waUser = null;        // wa_id chatting in the WhatsApp user pane
+  let helpdeskFolder = 'mine'; // the helpdesk's conversations shown: passed to it, or all
+  let waSelected = null;    // wa_id open in the helpdesk: only what the agent chose
+  let helpdeskBusy = false; // a helpdesk action is in flight
+  let botBusy = false;      // a switch of bot is in flight: the function reads its Pages again
 
   const post = async (path, body) => {
     const res = await fetch(api + path, {
@@ -82,6 +88,55 @@
     }
   }
 
+  // --- the accounts' bots -----------------------------------------------------------------------------------------
+
+  const bots = () => state.bots || { accounts: [], kinds: [], behaviours: [], switchable: false };
+  const botOf = (id) => bots().accounts.find((b) => b.account === id);
+
+  /** The bot controls of a pane, for the account its chat is with; label: whose bot they are. */
+  function renderBot(prefix, accountId, label) {
+    const b = botOf(accountId);
+    const kind = $(prefix + 'bot-kind');
+    const behaviour = $(prefix + 'bot-behaviour');
+    const all = bots();
+    if (kind.options.length !== all.kinds.length) {
+      kind.replaceChildren(...all.kinds.map((k) => el('option', { value: k.id, title: k.title }, k.label)));
+      behaviour.replaceChildren(...all.behaviours.map((k) => el('option', { value: k.id, title: k.title },
+        k.label)));
+    }
+    kind.dataset.account = accountId || '';
+    behaviour.dataset.account = accountId || '';
+    $(prefix + 'bot-of').textContent = label;
+    if (!b) {
+      kind.disabled = true;
+      behaviour.disabled = true;
+      kind.title = all.why || '';
+      return;
+    }
+    kind.value = b.kind;
+    behaviour.value = b.behaviour;
+    kind.disabled = botBusy;
+    kind.title = (all.kinds.find((k) => k.id === b.kind) || {}).title + ' (from the next message)';
+    // The catalogue is the function's own: nothing is called, nothing can be slow or fail.
+    behaviour.disabled = botBusy || b.kind === 'catalogue';
+    behaviour.title = b.kind === 'catalogue' ? 'The catalogue is built in: no call to slow down or fail'
+      : (all.behaviours.find((k) => k.id === b.behaviour) || {}).title;
+  }
+
+  /** A switch of bot: its controls wait until the function has read its Pages again. */
+  const switchBot = async (prefix, body) => {
+    const account = $(prefix + 'bot-kind').dataset.account;
+    if (!account || botBusy) return;
+    botBusy = true;
+    render();
+    try {
+      await act(() => post('/bots/' + account, body), prefix + 'bot-error');
+    } finally {
+      botBusy = false;
+      render();
+    }
+  };
+
   function renderUser() {
     const select = $('user-select');
     select.replaceChildren(...state.conversations.map((c) =>
@@ -90,6 +145,9 @@
     $('account-select').replaceChildren(...state.accounts.map((a) =>
       el('option', { value: a.id, selected: a.id === newUserAccount }, label(a))));
     const c = conversation(user);
+    const chatAccount = account(c ? c.account : state.pageId);
+    const page = chatAccount && chatAccount.platform === 'instagram' ? chatAccount.page : (chatAccount || {}).id;
+    renderBot('', page, (account(page) || { name: 'The Page' }).name + "'s bot");
     const log = $('chat-log');
     const visible = c ? c.messages.filter((m) => m.from !== 'system') : [];
     log.replaceChildren(...visible.map((m) => line(m, 'user')));
@@ -205,6 +263,17 @@
       + ' · Page Inbox app ' + state.inboxAppId + ' · control expires after '
       + Math.round(state.controlLastsSeconds / 3600) + ' h without activity';
     $('mode-select').value = state.mode;
+    const numbers = state.numbers || [];
+    $('view-whatsapp').hidden = !numbers.length;
+    $('whatsapp-facts').hidden = view !== 'whatsapp' || !numbers.length;
+    $('whatsapp-facts').textContent = numbers.map((n) => 'WhatsApp ' + n.name + ' +' + n.display + ' (phone number '
+      + n.id + ')').join(', ') + ' · the bot: customer_service, the helpdesk app ' + (numbers[0] || {}).helpdeskAppId
+      + ': escalation · idle after 24 h without a message from the user';
+    $('page-facts').hidden = view === 'whatsapp';
+    document.querySelectorAll('.views button').forEach((b) => b.setAttribute('aria-selected', b.dataset.view === view));
+    document.querySelectorAll('.panes > [data-view]').forEach((p) => { p.hidden = p.dataset.view !== view; });
+    $('mode-select').closest('label').hidden = view === 'whatsapp';
+    $('whatsapp-count').textContent = (state.whatsapp || []).filter((c) => c.role === 'helpdesk').length;
     const zones = state.zones || ['UTC'];
     const select = $('zone-select');
     if (select.options.length !== zones.length) {
@@ -250,12 +319,132 @@
       el('ul', { id: 'queue-with-agent' }, queues['with-agent'].map((t) => row(t, false))));
   }
 
+  // --- WhatsApp: the user's phone, and the helpdesk -----------------------------------------------------------
+
+  const waConversation = (waId) => state && (state.whatsapp || []).find((c) => c.waId === waId);
+  const number = (id) => (state.numbers || []).find((n) => n.id === id);
+  const waWho = { user: 'You', bot: 'Bot', agent: 'Helpdesk (agent)' };
+
+  function waLine(m, viewer, c) {
+    if (m.from === 'system') return el('li', { class: 'msg system' }, m.text);
+    const label = viewer === 'helpdesk' && m.from === 'user' ? c.name : waWho[m.from] || m.from;
+    const failed = m.status === 'failed' ? ' · not delivered' : '';
+    return el('li', { class: 'msg ' + m.from, 'data-from': m.from },
+      el('span', { class: 'who' }, label + ' · ' + time(m.at) + failed), m.text,
+      m.buttons && m.buttons.length ? el('div', { class: 'buttons wa-buttons' }, m.buttons.map((b) =>
+        el('button', viewer === 'user' ? { type: 'button', class: 'reply-button', 'data-button-id': b.id,
+          onclick: () => waTap(m.id, b.id) } : { type: 'button', class: 'reply-button', disabled: true }, b.title)))
+        : []);
+  }
+
+  /** What the helpdesk's status line says: who holds the thread, what happens next, the 24 h limits. */
+  function waStatus(c) {
+    switch (c.role) {
+      case 'bot': return { badge: 'Bot has control', hint: 'the bot answers the user; a reply takes the conversation' };
+      case 'helpdesk': return { badge: 'Helpdesk has control', hint: 'the bot stays silent' };
+      case 'other': return { badge: 'Another app has control', hint: '' };
+      default: return { badge: 'Idle: nobody has control', hint: "the user's next message reaches the bot" };
+    }
+  }
+
+  function renderWhatsApp() {
+    const chats = state.whatsapp || [];
+    if (!waConversation(waUser) && chats.length) waUser = chats[0].waId;
+    $('wa-user-select').replaceChildren(...chats.map((c) => el('option', { value: c.waId, selected: c.waId === waUser },
+      c.name + ' (+' + c.waId + ')')));
+    const c = waConversation(waUser);
+    const numberId = c ? c.number : ((state.numbers || [])[0] || {}).id;
+    renderBot('wa-', numberId, (number(numberId) || { name: 'The number' }).name + "'s bot on WhatsApp");
+    const log = $('wa-chat-log');
+    log.replaceChildren(...(c ? c.messages.filter((m) => m.from !== 'system').map((m) => waLine(m, 'user', c)) : []));
+    log.scrollTop = log.scrollHeight;
+    $('wa-window').replaceChildren(!c || !c.windowClosesAt
+      ? 'Write to the business to open its 24 h customer service window.'
+      : c.windowOpen ? el('span', { class: 'open' }, '24 h window open until ' + dayTime(c.windowClosesAt))
+        : el('span', { class: 'closed' }, '24 h window closed: the business may only send templates until you write'));
+
+    const mine = chats.filter((x) => x.role === 'helpdesk');
+    $('helpdesk-mine-count').textContent = mine.length;
+    $('helpdesk-all-count').textContent = chats.length;
+    $('helpdesk-mine').setAttribute('aria-selected', helpdeskFolder === 'mine');
+    $('helpdesk-all').setAttribute('aria-selected', helpdeskFolder === 'all');
+    const shown = helpdeskFolder === 'mine' ? mine : chats;
+    $('helpdesk-list').replaceChildren(...(shown.length ? shown.map((x) => {
+      const last = x.messages.filter((m) => m.from !== 'system').slice(-1)[0];
+      return el('li', {
+        tabindex: 0, role: 'option', 'data-waid': x.waId, 'aria-selected': x.waId === waSelected,
+        class: x.role === 'helpdesk' && x.waId !== waSelected ? 'unread' : '', onclick: () => waOpen(x.waId),
+        onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); waOpen(x.waId); } },
+      }, el('span', { class: 'name' }, x.name), el('span', { class: 'preview' }, last ? last.text : ''));
+    }) : [el('li', { class: 'empty' }, helpdeskFolder === 'mine' ? 'Nothing passed to the helpdesk.'
+      : 'No conversations yet.')]));
+
+    const open = waConversation(waSelected);
+    const head = $('helpdesk-head');
+    if (!open) {
+      head.replaceChildren('Select a conversation');
+      $('helpdesk-log').replaceChildren();
+    } else {
+      const st = waStatus(open);
+      head.replaceChildren(el('strong', {}, open.name), ' · ',
+        el('span', { class: 'badge ' + (open.role === 'helpdesk' ? 'inbox' : open.role), id: 'helpdesk-badge' },
+          st.badge),
+        st.hint ? el('span', { id: 'helpdesk-hint' }, ' · ' + st.hint) : '',
+        // Both the customer service window and control run 24 h from the user's last message.
+        open.windowClosesAt ? el('span', { id: 'helpdesk-window' }, !open.windowOpen ? ' · 24 h window closed'
+          : open.idleAt ? ' · window open and control held until ' + dayTime(open.windowClosesAt)
+            + ', unless the user writes' : ' · window open until ' + dayTime(open.windowClosesAt)) : '');
+      $('helpdesk-log').replaceChildren(...open.messages.map((m) => waLine(m, 'helpdesk', open)));
+      $('helpdesk-log').scrollTop = $('helpdesk-log').scrollHeight;
+    }
+    // A Service message needs the window; from the helpdesk it takes the conversation.
+    const mayReply = open && open.windowOpen;
+    $('helpdesk-input').disabled = !mayReply || helpdeskBusy;
+    $('helpdesk-send').disabled = !mayReply || helpdeskBusy;
+    $('helpdesk-input').placeholder = !open ? 'Select a conversation to reply'
+      : !open.windowOpen ? 'The 24 h window is closed: templates only'
+        : open.role === 'helpdesk' ? 'Reply as the helpdesk…' : 'Reply as the helpdesk (takes the conversation)…';
+    $('helpdesk-done-pass').disabled = helpdeskBusy || !open || open.role !== 'helpdesk';
+    $('helpdesk-done-release').disabled = helpdeskBusy || !open || open.role !== 'helpdesk';
+  }
+
+  const waSay = (text) => act(() => post('/whatsapp/users/' + waUser + '/messages', { text }));
+  const waTap = (messageId, buttonId) => act(() => post('/whatsapp/users/' + waUser + '/taps',
+    { messageId, buttonId }));
+  const waOpen = (waId) => { waSelected = waId; render(); };
+  const helpdeskAct = async (fn) => {
+    if (helpdeskBusy || !waSelected) return;
+    helpdeskBusy = true;
+    render();
+    try {
+      await act(fn, 'helpdesk-error');
+    } finally {
+      helpdeskBusy = false;
+      render();
+    }
+  };
+  const helpdeskDone = (how) => {
+    const waId = waSelected;
+    helpdeskAct(() => post('/whatsapp/helpdesk/' + waId + '/done', { how }));
+  };
+
+  /** The WhatsApp view opens on a user of its own: one is made the first time. */
+  async function showView(name) {
+    view = name;
+    render();
+    if (view === 'whatsapp' && state && !(state.whatsapp || []).length && (state.numbers || []).length) {
+      await act(async () => { waUser = (await post('/whatsapp/users', {})).waId; });
+    }
+  }
+
   function renderTimeline() {
     const items = state.timeline.slice().reverse().map((t) => {
-      const status = t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
-        : t.status < 0 ? 'unreachable' : String(t.status);
+      const status = t.kind === 'bot' ? (t.status === 0 ? 'asking…' : t.status < 0 ? 'no answer' : String(t.status))
+        : t.kind !== 'webhook' && t.kind !== 'graph' ? '' : t.status === 0 ? 'sending…'
+          : t.status < 0 ? 'unreachable' : String(t.status);
       const good = t.status === 200;
-      return el('li', { 'data-kind': t.kind, class: t.kind === 'sweep' && t.status >= 400 ? 'failed' : '' },
+      return el('li', { 'data-kind': t.kind, class: (t.kind === 'sweep' || t.kind === 'bot')
+        && (t.status >= 400 || t.status < 0) ? 'failed' : '' },
         el('span', { class: 'kind ' + t.kind }, t.kind), ' ', time(t.at), ' ', el('span', { class: 'title' }, t.title),
         ' ', status ? el('span', { class: 'status ' + (good ? 'ok' : 'bad') },
           status + (t.millis !== undefined ? ' · ' + t.millis + ' ms' : '')) : '',
@@ -270,6 +459,7 @@
     renderBar();
     renderUser();
     renderInbox();
+    renderWhatsApp();
     renderTimeline();
   }
 
@@ -361,12 +551,46 @@
     timeOfDay: $('time-of-day').value || '09:00', zone: $('zone-select').value || 'UTC',
     day: $('day-select').value || undefined,
   })));
-  document.querySelectorAll('.folders button').forEach((b) => b.addEventListener('click', () => {
+  document.querySelectorAll('#folder-inbox, #folder-done').forEach((b) => b.addEventListener('click', () => {
     folder = b.dataset.folder;
     selected = null; // the agent looks at a folder: nothing is opened for them
     followed = null;
     render();
   }));
+
+  document.querySelectorAll('.views button').forEach((b) => b.addEventListener('click',
+    () => showView(b.dataset.view)));
+  document.querySelectorAll('.bot-kind').forEach((s) => s.addEventListener('change', (e) =>
+    switchBot(e.target.id.startsWith('wa-') ? 'wa-' : '', { kind: e.target.value })));
+  document.querySelectorAll('.bot-behaviour').forEach((s) => s.addEventListener('change', (e) =>
+    switchBot(e.target.id.startsWith('wa-') ? 'wa-' : '', { behaviour: e.target.value })));
+  $('wa-user-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('wa-user-input');
+    const text = input.value.trim();
+    if (!text || !waUser) return;
+    input.value = '';
+    waSay(text);
+  });
+  $('wa-user-select').addEventListener('change', (e) => { waUser = e.target.value; render(); });
+  $('wa-new-user').addEventListener('click', () => act(async () => {
+    waUser = (await post('/whatsapp/users', {})).waId;
+  }));
+  document.querySelectorAll('#helpdesk-mine, #helpdesk-all').forEach((b) => b.addEventListener('click', () => {
+    helpdeskFolder = b.dataset.folder;
+    render();
+  }));
+  $('helpdesk-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $('helpdesk-input');
+    const text = input.value.trim();
+    const waId = waSelected;
+    if (!text || !waId) return;
+    input.value = '';
+    helpdeskAct(() => post('/whatsapp/helpdesk/' + waId + '/replies', { text }));
+  });
+  $('helpdesk-done-pass').addEventListener('click', () => helpdeskDone('pass'));
+  $('helpdesk-done-release').addEventListener('click', () => helpdeskDone('release'));
 
   // Live updates: server-sent events; polling if the stream is unavailable.
   function listen() {

@@ -28,6 +28,8 @@ class EmulatedPageTest {
     static final String TOKEN = "page-token";
     static final String BOT = "1000000000000001";
     static final String INBOX = "263902037430900";
+    static final String NUMBER = "105000000000001";
+    static final String HELPDESK = "400000000000001";
 
     final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
     EmulatedPage page;
@@ -222,6 +224,53 @@ class EmulatedPageTest {
                 .isEqualTo(200);
         assertThat(pages.graph("POST", "100000000000002", "messages", TOKEN, send, Map.of()).status())
                 .isEqualTo(400);
+    }
+
+    /**
+     * A WhatsApp number next to the Page: the bot's events become WhatsApp deliveries, the helpdesk's are on the
+     * timeline (not the statuses of messages), Graph calls on the number reach its model, and the snapshot says who
+     * holds each conversation and until when the 24 h window is open.
+     */
+    @Test
+    void aWhatsAppNumbersBotEventsAreDeliveriesItsHelpdesksOnTheTimeline() {
+        page.addNumber(new EmulatedPage.NumberSpec(NUMBER, "15550000001", "102000000000001", "wa-token", "Shop",
+                HELPDESK));
+        var waId = page.addWhatsAppUser(null, null);
+        var said = page.whatsAppUserSends(waId, "hi");
+        assertThat(said.deliveries()).singleElement().satisfies(d -> {
+            assertThat(d.body().path("object").asText()).isEqualTo("whatsapp_business_account");
+            var change = d.body().path("entry").get(0).path("changes").get(0);
+            assertThat(change.path("field").asText()).isEqualTo("messages");
+            assertThat(change.path("value").path("messages").get(0).path("text").path("body").asText())
+                    .isEqualTo("hi");
+        });
+        assertThat(lastTitle("webhook")).isEqualTo("to the bot on messages: messages (WhatsApp " + NUMBER + ")");
+        assertThat(lastTitle("helpdesk")).isEqualTo("to the helpdesk on standby: messages");
+
+        var body = JsonNodeFactory.instance.objectNode().put("messaging_product", "whatsapp").put("to", waId)
+                .put("action", "pass");
+        var passed = page.graph("POST", NUMBER, "thread_control", "wa-token", body, Map.of());
+        assertThat(passed.status()).isEqualTo(200);
+        assertThat(passed.deliveries()).as("control_passed goes to the helpdesk only").isEmpty();
+        assertThat(lastTitle("graph")).isEqualTo("POST " + NUMBER + "/thread_control (pass)");
+        assertThat(lastTitle("helpdesk")).isEqualTo("to the helpdesk on messaging_handovers: control_passed");
+        assertThat(page.whatsAppOwnerOf(waId)).isEqualTo(HELPDESK);
+
+        var c = page.snapshot().path("whatsapp").get(0);
+        assertThat(c.path("name").asText()).as("WhatsApp users' names are not Messenger's").isEqualTo("Wes");
+        assertThat(c.path("role").asText()).isEqualTo("helpdesk");
+        assertThat(c.path("windowClosesAt").asLong()).isEqualTo(c.path("messages").get(0).path("at").asLong()
+                + Duration.ofHours(24).toMillis());
+        assertThat(c.path("windowOpen").asBoolean()).isTrue();
+
+        var done = page.helpdeskDone(waId, dev.messengerhandover.dev.platform.WhatsAppPlatform.Done.PASS_BACK);
+        assertThat(done.deliveries()).singleElement().satisfies(d -> assertThat(d.body().path("entry").get(0)
+                .path("changes").get(0).path("value").path("type").asText()).isEqualTo("control_passed"));
+        page.advance(Duration.ofHours(24));
+        c = page.snapshot().path("whatsapp").get(0);
+        assertThat(c.path("role").asText()).as("idle after 24 h without a message from the user").isEqualTo("idle");
+        assertThat(c.path("windowOpen").asBoolean()).isFalse();
+        assertThat(page.whatsAppUserSends("16500000000", "hi").status()).isEqualTo(404);
     }
 
     /** The user asks for a person, and the bot's notice passes the thread to the Inbox; Graph's status. */

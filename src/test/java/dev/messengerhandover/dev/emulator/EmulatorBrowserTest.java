@@ -41,6 +41,7 @@ class EmulatorBrowserTest {
         if (browser != null) {
             browser.close();
         }
+        EmulatedPlatform.catalogueBots();
     }
 
     @Test
@@ -182,6 +183,97 @@ class EmulatorBrowserTest {
         browser.click("#new-user");
         browser.waitFor("#queue", "Waiting for an agent");
     }
+
+    /**
+     * The Shop's bot switched to a team's HTTP bot on the page: the next message is its answer, and its call is on the
+     * timeline. Made to fail, the user gets the catalogue's fallback with the offer of a person, and the timeline has
+     * the failed call, in red.
+     */
+    @Test
+    void aBotSwitchedToHttpThatFailsShowsTheFallbackAndTheFailedCall() {
+        newUserInTheBrowser();
+        browser.waitFor("#bot-of", "Shop's bot");
+        assertThat(browser.js("return document.getElementById('bot-kind').value")).isEqualTo("catalogue");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("bot-behaviour")).isEnabled())
+                .as("a catalogue has no call to slow down or fail").isFalse();
+
+        botSwitch("#bot-kind", "http");
+        browser.waitFor("#timeline li[data-kind=platform]", "Shop's bot: HTTP bot, in the Pages secret");
+        browser.type("#user-input", "hi");
+        browser.waitFor("#chat-log li[data-from=bot]", "You wrote: hi");
+        browser.waitFor("#timeline li[data-kind=bot]", "http bot of Shop: answered \"You wrote: hi\"");
+
+        botSwitch("#bot-behaviour", "fails");
+        browser.waitFor("#timeline li[data-kind=platform]", "Shop's bot: fails (5xx), from its next call");
+        browser.type("#user-input", "and my parcel?");
+        browser.waitFor("#chat-log li[data-from=bot]", "Sorry, I didn't get that");
+        browser.waitFor("#quick-replies button", "Talk to a person");
+        browser.waitFor("#timeline li[data-kind=bot].failed", "http bot of Shop: failed, 503");
+        assertThat(browser.js("return getComputedStyle(document.querySelector("
+                + "'#timeline li[data-kind=bot].failed .title')).color")).isEqualTo("rgb(198, 40, 40)");
+    }
+
+    /**
+     * WhatsApp, on its own tab: the bot answers with a reply button, the tap passes the conversation to the helpdesk,
+     * where the agent answers and clicks Done (pass back); the bot answers again.
+     */
+    @Test
+    void aWhatsAppConversationGoesToTheHelpdeskAndBackToTheBot() throws IOException {
+        browser.go(EmulatedPlatform.url() + "/emulator");
+        browser.click("#view-whatsapp");
+        browser.waitFor("#wa-user-title", "WhatsApp user");
+        var before = browser.wait.until(d -> {
+            var values = (java.util.List<?>) browser.js("return [...document.querySelectorAll('#wa-user-select"
+                    + " option')].map((o) => o.value)");
+            return values.isEmpty() ? null : values;
+        });
+        browser.click("#wa-new-user");
+        var waId = browser.wait.until(d -> {
+            var value = (String) browser.js("return document.getElementById('wa-user-select').value");
+            return !before.contains(value) && browser.texts("#wa-chat-log li").isEmpty() ? value : null;
+        });
+        browser.waitFor("#wa-window", "Write to the business");
+
+        browser.type("#wa-user-input", "hi");
+        browser.waitFor("#wa-chat-log li[data-from=bot]", "I'm the Page's assistant");
+        browser.waitFor("#wa-window", "24 h window open until");
+        browser.clickButton("#wa-chat-log", "Talk to a person");
+        browser.waitFor("#wa-chat-log li[data-from=bot]", "handing you over");
+
+        // The helpdesk has it: passed to it, the thread control in its history.
+        browser.click("#helpdesk-list li[data-waid='" + waId + "']");
+        browser.waitFor("#helpdesk-badge", "Helpdesk has control");
+        browser.waitFor("#helpdesk-hint", "the bot stays silent");
+        browser.waitFor("#helpdesk-log li.system", "The bot passed the conversation to the helpdesk");
+        browser.waitFor("#timeline li[data-kind=graph]", "thread_control (pass)");
+        browser.waitFor("#timeline li[data-kind=helpdesk]", "messaging_handovers: control_passed");
+
+        browser.type("#helpdesk-input", "Hi, Jo from the helpdesk here.");
+        browser.waitFor("#wa-chat-log li[data-from=agent]", "Jo from the helpdesk");
+
+        browser.click("#helpdesk-done-pass");
+        browser.waitFor("#wa-chat-log li[data-from=bot]", "Thanks for your patience");
+        browser.waitFor("#helpdesk-badge", "Bot has control");
+        browser.waitFor("#timeline li[data-kind=webhook]", "to the bot on messaging_handovers: control_passed");
+        assertThat(browser.driver.findElement(org.openqa.selenium.By.id("helpdesk-done-pass")).isEnabled())
+                .as("Done on a conversation the bot holds").isFalse();
+
+        browser.type("#wa-user-input", "what are your opening hours?");
+        browser.waitFor("#wa-chat-log li[data-from=bot]", "We're open");
+        assertThat(EmulatedPlatform.whatsAppConversation(waId).path("role").asText()).isEqualTo("bot");
+
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "emulator-whatsapp.png"), browser.screenshot());
+    }
+
+    /** Sets a bot control as a user would, and waits until the function has read its Pages again. */
+    private void botSwitch(String css, String value) {
+        browser.set(css, value);
+        browser.until(() -> css + " back, showing " + value, d -> (Boolean) browser.js("const s ="
+                + " document.querySelector(arguments[0]); return !s.disabled && s.value === arguments[1];", css,
+                value));
+    }
+
 
     /** A user of this test's own, whatever other tests left on the emulated Page; returns its id. */
     private String newUserInTheBrowser() {

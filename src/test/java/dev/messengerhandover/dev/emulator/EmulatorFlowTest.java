@@ -39,6 +39,7 @@ class EmulatorFlowTest {
     @AfterEach
     void routingAgain() {
         mode("routing");
+        EmulatedPlatform.catalogueBots();
     }
 
     @Test
@@ -153,6 +154,218 @@ class EmulatorFlowTest {
         assertThat(stored(psid).getList("history.kind", String.class)).startsWith("alerted", "expired");
         assertThat(stored(psid).getString("history[1].reason")).isEqualTo("unanswered");
     }
+
+    // --- the bot switch: each account's bot served by the emulator, its calls on the timeline -------------------
+
+    /**
+     * The Shop's bot switched to a team's HTTP bot: the next message is its answer, on the timeline as a call with what
+     * was asked and answered. Made to fail, the user gets the catalogue's fallback with the offer of a person, and the
+     * timeline says the bot failed and how.
+     */
+    @Test
+    void aBotSwitchedToHttpThenFailingGivesTheFallbackAndTheTimelineSaysWhy() {
+        var psid = addUser("Ines");
+        var state = EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "http"));
+        assertThat(botOf(state, EmulatedPlatform.PAGE_ID).path("kind").asText()).isEqualTo("http");
+        assertThat(timelineOf("platform").getLast().path("title").asText())
+                .isEqualTo("the function read the Pages secret");
+
+        userSays(psid, "hi");
+        eventually(psid, lastLine("bot", "You wrote: hi"), "the HTTP bot's answer");
+        var call = lastBotCall();
+        assertThat(call.path("title").asText()).startsWith("http bot of Shop: answered \"You wrote: hi\"")
+                .endsWith("asked \"hi\"");
+        assertThat(call.path("status").asInt()).isEqualTo(200);
+        assertThat(call.path("detail").path("request").path("user").path("id").asText()).isEqualTo(psid);
+        assertThat(call.path("detail").path("response").path("messages").get(0).path("text").asText())
+                .isEqualTo("You wrote: hi");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "fails"));
+        userSays(psid, "and my parcel?");
+        var c = eventually(psid, lastLine("bot", "Sorry, I didn't get that"), "the catalogue's fallback");
+        assertThat(c.path("messages").get(c.path("messages").size() - 1).path("quickReplies")
+                .findValuesAsText("title")).contains("Talk to a person");
+        var failed = lastBotCall();
+        assertThat(failed.path("title").asText()).startsWith("http bot of Shop: failed, 503")
+                .endsWith("asked \"and my parcel?\"");
+        assertThat(failed.path("status").asInt()).isEqualTo(503);
+        // The fallback went out after the failure: the Graph call that carries it follows the bot's on the timeline.
+        var after = timeline(psid).stream().filter(t -> t.path("id").asLong() > failed.path("id").asLong()
+                && t.path("kind").asText().equals("graph")).toList();
+        assertThat(after).anySatisfy(t -> assertThat(t.path("detail").path("request").path("message").path("text")
+                .asText()).startsWith("Sorry, I didn't get that"));
+    }
+
+    /**
+     * Lex V2 and Bedrock answer on their own wire formats from the emulator's backends, signed calls and all; a
+     * bot that asks for a person hands the conversation over; one that hangs is cut off at the delivery's time and the
+     * user still gets an answer.
+     */
+    @Test
+    void lexAndBedrockAnswerOneAsksForAPersonAndOneThatHangsIsCutOff() {
+        var psid = addUser("Hugo");
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "lex"));
+        userSays(psid, "what are your opening hours?");
+        eventually(psid, lastLine("bot", "We're open Monday to Saturday"), "Lex's answer");
+        var lex = lastBotCall();
+        assertThat(lex.path("title").asText()).startsWith("lex bot of Shop: answered \"We're open");
+        assertThat(lex.path("detail").path("response").path("sessionState").path("intent").path("name").asText())
+                .isEqualTo("OpeningHours");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "bedrock"));
+        userSays(psid, "do you take returns?");
+        eventually(psid, lastLine("bot", "You can return any item"), "Bedrock's answer, from the catalogue's facts");
+        assertThat(lastBotCall().path("title").asText()).startsWith("bedrock bot of Shop: answered \"You can return");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "person"));
+        userSays(psid, "I have a question");
+        eventually(psid, conv -> conv.path("role").asText().equals("inbox"), "the hand-over Bedrock asked for");
+        assertThat(lastBotCall().path("title").asText()).startsWith("bedrock bot of Shop: hands over");
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("behaviour", "answers"));
+        agent(psid, "done", Map.of("how", "pass")).then().statusCode(200);
+        eventually(psid, lastLine("bot", "Thanks for your patience"), "the welcome back");
+
+        EmulatedPlatform.bot(EmulatedPlatform.PAGE_ID, Map.of("kind", "http", "behaviour", "hangs"));
+        long started = System.nanoTime();
+        userSays(psid, "still there?");
+        eventually(psid, lastLine("bot", "Sorry, I didn't get that"), "the fallback once the function gave up");
+        var call = lastBotCall();
+        assertThat(call.path("title").asText()).startsWith("http bot of Shop: no answer in ")
+                .contains("the function gave up");
+        assertThat(call.path("status").asInt()).isEqualTo(-1);
+        assertThat(System.nanoTime() - started).as("the user waited less than Messenger's 20 s")
+                .isLessThan(20_000_000_000L);
+    }
+
+    @Test
+    void aBotSwitchIsRefusedForAnUnknownKindOrAccount() {
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("kind", "eliza"))
+                .post("/emulator/api/bots/{account}", EmulatedPlatform.PAGE_ID).then().statusCode(400);
+        given().baseUri(EmulatedPlatform.url()).contentType("application/json").body(Map.of("kind", "lex"))
+                .post("/emulator/api/bots/{account}", "999").then().statusCode(404);
+    }
+
+    // --- WhatsApp: a number under Conversation Routing, the helpdesk its escalation partner ---------------------
+
+    /**
+     * A WhatsApp conversation end to end: the bot answers with a reply button, the tap passes the thread to the
+     * helpdesk (thread_control pass, control_passed to the helpdesk), the bot hears the user on standby and stays
+     * silent, the agent answers and clicks Done (pass back: control_passed to the bot), the bot answers again.
+     */
+    @Test
+    void aWhatsAppConversationGoesToTheHelpdeskAndBackToTheBot() {
+        var waId = EmulatedPlatform.addWhatsAppUser("Zoe");
+        EmulatedPlatform.whatsAppSays(waId, "hi");
+        var c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "I'm the Page's assistant"),
+                "the greeting");
+        var greeting = c.path("messages").get(c.path("messages").size() - 1);
+        assertThat(greeting.path("buttons").findValuesAsText("title")).containsExactly("Talk to a person");
+        assertThat(c.path("role").asText()).isEqualTo("bot");
+        assertThat(c.path("windowOpen").asBoolean()).isTrue();
+
+        EmulatedPlatform.whatsAppTaps(waId, greeting.path("id").asText(), "TALK_TO_PERSON");
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, conv -> conv.path("role").asText().equals("helpdesk"),
+                "the pass to the helpdesk");
+        assertThat(texts(c, "bot")).anyMatch(t -> t.contains("handing you over"));
+        assertThat(graphCalls(waId)).contains("POST thread_control (pass)");
+        assertThat(timelineOf("helpdesk")).anySatisfy(t -> assertThat(t.path("title").asText())
+                .isEqualTo("to the helpdesk on messaging_handovers: control_passed"));
+
+        EmulatedPlatform.helpdesk(waId, "replies", Map.of("text", "Hi Zoe, Jo here.")).then().statusCode(200);
+        EmulatedPlatform.whatsAppSays(waId, "my parcel is late");
+        EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("user", "parcel"), "the user's message");
+        eventuallyOnTheTimeline(waId, "to the bot on standby: messages");
+        sleepALittle();
+        assertThat(texts(EmulatedPlatform.whatsAppConversation(waId), "bot")).as("silent while the helpdesk has it")
+                .hasSize(2);
+
+        EmulatedPlatform.helpdesk(waId, "done", Map.of("how", "pass")).then().statusCode(200);
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "Thanks for your patience"),
+                "the welcome back");
+        assertThat(c.path("role").asText()).isEqualTo("bot");
+        EmulatedPlatform.whatsAppSays(waId, "what are your opening hours?");
+        EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "We're open"), "the bot's answer");
+
+        // What the function stored: the bot (customer_service) holds the thread, the agent's words are in it.
+        var stored = given().header("X-Api-Key", Platform.ADMIN_KEY)
+                .get("/threads/{number}/{user}", EmulatedPlatform.NUMBER_ID, waId).then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(stored.getString("owner.role")).isEqualTo("bot");
+        assertThat(stored.getList("transcript.text", String.class)).contains("Hi Zoe, Jo here.", "my parcel is late");
+        assertThat(stored.getList("history.kind", String.class)).contains("passed", "returned");
+        // Every delivery was taken, every Graph call succeeded.
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (timeline(waId).stream().anyMatch(t -> t.path("status").asInt() == 0)) {
+            assertThat(System.nanoTime()).as("every delivery answered").isLessThan(end);
+            sleepALittle();
+        }
+        assertThat(timeline(waId)).isNotEmpty().allSatisfy(t -> assertThat(t.path("status").asInt()).as(t.toString())
+                .isEqualTo(200));
+    }
+
+    /**
+     * The helpdesk's Done as a release: the thread is idle and no webhook says so; the user's next message reaches the
+     * bot, which answers it. A day later the 24 h window is closed: the helpdesk's reply is refused (131047).
+     */
+    @Test
+    void aWhatsAppReleaseLeavesTheThreadIdleAndADayLaterTheWindowIsClosed() {
+        var waId = EmulatedPlatform.addWhatsAppUser("Luca");
+        EmulatedPlatform.whatsAppSays(waId, "I want to talk to a person");
+        EmulatedPlatform.eventuallyWhatsApp(waId, conv -> conv.path("role").asText().equals("helpdesk"),
+                "the pass to the helpdesk");
+        sleepALittle();
+        int deliveries = timelineOf("webhook").size();
+        EmulatedPlatform.helpdesk(waId, "done", Map.of("how", "release")).then().statusCode(200);
+        var c = EmulatedPlatform.whatsAppConversation(waId);
+        assertThat(c.path("role").asText()).isEqualTo("idle");
+        assertThat(c.path("idleAt").asLong()).isZero();
+        sleepALittle();
+        assertThat(timelineOf("webhook")).as("no webhook for a release").hasSize(deliveries);
+
+        EmulatedPlatform.whatsAppSays(waId, "and your opening hours?");
+        c = EmulatedPlatform.eventuallyWhatsApp(waId, lastLine("bot", "We're open"), "the bot's answer");
+        assertThat(texts(c, "bot")).noneMatch(t -> t.contains("Thanks for your patience"));
+
+        EmulatedPlatform.clock(Map.of("minutes", 24 * 60));
+        c = EmulatedPlatform.whatsAppConversation(waId);
+        assertThat(c.path("windowOpen").asBoolean()).isFalse();
+        assertThat(c.path("role").asText()).as("idle after 24 h without a message from the user").isEqualTo("idle");
+        EmulatedPlatform.helpdesk(waId, "replies", Map.of("text", "Sorry for the wait!")).then().statusCode(400)
+                .body("error.code", org.hamcrest.Matchers.is(131047));
+    }
+
+    private static JsonNode botOf(JsonNode state, String account) {
+        for (var b : state.path("bots").path("accounts")) {
+            if (b.path("account").asText().equals(account)) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bot for " + account + " in " + state.path("bots"));
+    }
+
+    /** The latest call to a bot's backend, once it ended (answered, failed or given up on). */
+    private static JsonNode lastBotCall() {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (true) {
+            var calls = timelineOf("bot");
+            assertThat(calls).as("calls to the bot's backend").isNotEmpty();
+            var last = calls.getLast();
+            if (last.path("status").asInt() != 0) {
+                return last;
+            }
+            assertThat(System.nanoTime()).as("the bot call's end: %s", last).isLessThan(end);
+            sleepALittle();
+        }
+    }
+
+    private static void eventuallyOnTheTimeline(String user, String title) {
+        long end = System.nanoTime() + 20_000_000_000L;
+        while (timeline(user).stream().noneMatch(t -> t.path("title").asText().startsWith(title))) {
+            assertThat(System.nanoTime()).as("\"%s\" on the timeline", title).isLessThan(end);
+            sleepALittle();
+        }
+    }
+
 
     private String handedOver(String name) {
         var psid = addUser(name);

@@ -208,11 +208,30 @@ class EmulatorTourTest {
         browser.waitFor("#owner-badge", "Page Inbox has control");
         browser.js("document.querySelectorAll('#timeline details').forEach((d) => { d.open = true; });");
 
+        fitsAPhone(List.of("mode-select", "day-select", "time-of-day", "zone-select", "set-time", "view-messenger",
+                "view-whatsapp", "user-select", "new-user", "account-select", "bot-kind", "bot-behaviour",
+                "user-input", "user-send", "inbox-select", "folder-done", "agent-input", "done-pass", "done-release",
+                "move-to-inbox"));
+
+        // The WhatsApp tab: the user's phone with the bot's reply button, the helpdesk with a conversation open.
+        browser.click("#view-whatsapp");
+        browser.waitFor("#wa-user-select option", "(+");
+        browser.type("#wa-user-input", "hi");
+        browser.waitFor("#wa-chat-log li[data-from=bot]", "assistant");
+        browser.click("#helpdesk-all");
+        browser.click("#helpdesk-list li[data-waid]");
+        browser.waitFor("#helpdesk-badge", "has control");
+        browser.js("document.querySelectorAll('#timeline details').forEach((d) => { d.open = true; });");
+        fitsAPhone(List.of("view-whatsapp", "wa-user-select", "wa-new-user", "wa-bot-kind", "wa-bot-behaviour",
+                "wa-user-input", "wa-user-send", "helpdesk-mine", "helpdesk-all", "helpdesk-input", "helpdesk-send",
+                "helpdesk-done-pass", "helpdesk-done-release"));
+    }
+
+    /** Nothing scrolls sideways, and each control is on the screen, whole. */
+    private void fitsAPhone(List<String> ids) {
         assertThat((Long) browser.js("return document.documentElement.scrollWidth"))
                 .as("the page's width at 390 px").isLessThanOrEqualTo(390L);
-        for (var id : List.of("mode-select", "day-select", "time-of-day", "zone-select", "set-time", "user-select",
-                "new-user", "account-select", "user-input", "user-send", "inbox-select", "folder-done",
-                "agent-input", "done-pass", "done-release", "move-to-inbox")) {
+        for (var id : ids) {
             var box = (List<?>) browser.js("const r = document.getElementById(arguments[0]).getBoundingClientRect();"
                     + " return [r.left, r.right, r.width];", id);
             assertThat(((Number) box.get(0)).doubleValue()).as("%s's left edge", id).isGreaterThanOrEqualTo(0);

@@ -219,6 +219,31 @@ class MessengerPlatformTest {
                 .isEqualTo(200);
     }
 
+    /**
+     * "Typing…" ({@code sender_action}) by the app that may act, in the window: Graph answers the recipient, the user
+     * keeps nothing and no app hears of it. Not with a message, not an unknown action, not by an app another one
+     * keeps out, not outside the window.
+     */
+    @Test
+    void aSenderActionShowsNothingAndTellsNoOne() {
+        var p = platform(Mode.ROUTING);
+        var user = p.addUser("Alex").psid();
+        p.userSends(user, "hi", null);
+        int lines = p.thread(user).lines().size();
+        var typing = graph(p, "POST", "messages", recipient(user).put("sender_action", "typing_on"));
+        assertThat(typing.status()).isEqualTo(200);
+        assertThat(typing.body().path("recipient_id").asText()).isEqualTo(user);
+        assertThat(typing.events()).isEmpty();
+        assertThat(p.thread(user).lines()).hasSize(lines);
+
+        assertError(graph(p, "POST", "messages", send(user, "hi").put("sender_action", "typing_on")), 100, 0);
+        assertError(graph(p, "POST", "messages", recipient(user).put("sender_action", "dance")), 100, 0);
+        var held = handedOver(p);
+        assertError(graph(p, "POST", "messages", recipient(held).put("sender_action", "typing_on")), 10, 2018300);
+        clock.addAndGet(DAY.toMillis() + 1);
+        assertError(graph(p, "POST", "messages", recipient(user).put("sender_action", "typing_on")), 10, 2018278);
+    }
+
     private String handedOver(MessengerPlatform p) {
         var user = p.addUser("User").psid();
         p.userSends(user, "agent please", null);
