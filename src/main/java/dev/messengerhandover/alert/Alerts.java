@@ -91,13 +91,15 @@ public class Alerts {
 
     static String message(Account account, ThreadState thread, Step.Alert alert, long at) {
         var lines = new StringBuilder();
+        var place = account.kind().agentsPlace();
         lines.append(switch (alert.why()) {
             case UNANSWERED -> "Nobody has answered this conversation since it was handed over. Please answer it in "
-                    + "the Inbox.\n";
-            case TAKE_REFUSED -> "Nobody has answered this conversation, and the bot could not take it back (Graph "
-                    + "refused the take): it stays in the Inbox. Please answer it there.\n";
-            case LAPSED -> "Nobody answered this conversation before the Inbox's control lapsed (24 hours without "
-                    + "activity); the bot has it again and will apologise. Please follow up with the user.\n";
+                    + place + ".\n";
+            case TAKE_REFUSED -> "Nobody has answered this conversation, and the bot could not take it back (the "
+                    + "platform refused or does not allow the take): it stays in " + place
+                    + ". Please answer it there.\n";
+            case LAPSED -> "Nobody answered this conversation before " + place + "'s control lapsed (24 hours "
+                    + "without activity); the bot has it again and will apologise. Please follow up with the user.\n";
         });
         lines.append('\n');
         lines.append("Account: ").append(account.name()).append(" (").append(account.kind().wire()).append(' ')

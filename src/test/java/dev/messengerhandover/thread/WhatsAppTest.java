@@ -154,7 +154,8 @@ class WhatsAppTest {
         long handedOver = Messenger.now();
         sweep.run(Messenger.at(handedOver + Duration.ofMinutes(11).toMillis()));
         assertThat(Platform.sns().published()).filteredOn(p -> p.message().contains("User: " + user + "\n"))
-                .singleElement().satisfies(p -> assertThat(p.message()).contains("Shop WhatsApp"));
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("Shop WhatsApp")
+                        .contains("Please answer it in the helpdesk."));
 
         sweep.run(Messenger.at(handedOver + Duration.ofHours(3).toMillis()));
         // Only the escalation partner takes on WhatsApp: the thread stays with the helpdesk, and the user is not left
