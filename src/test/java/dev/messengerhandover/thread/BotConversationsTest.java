@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.messengerhandover.dev.bots.BedrockRuntimeModel;
 import dev.messengerhandover.handover.BotFailure;
+import dev.messengerhandover.testing.BotAccountsProfile;
 import dev.messengerhandover.testing.BotBackend;
 import dev.messengerhandover.testing.BotPlatform;
 import dev.messengerhandover.testing.BotStandIn;
@@ -35,7 +35,6 @@ import dev.messengerhandover.testing.MetricLines;
 import dev.messengerhandover.testing.Operator;
 import dev.messengerhandover.testing.Platform;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -45,30 +44,12 @@ import io.quarkus.test.junit.TestProfile;
  * the user gets; its hand-over passes to the Inbox and Done brings the bot back; whatever way it fails, the user
  * still gets the catalogue's answer and the offer of a person, in the delivery's time, and the failure is counted;
  * the bot is never asked while the Inbox holds the thread, nor outside the user's window, nor twice for one event.
- * The delivery budget is 10 s here (the least there is), so a bot that hangs costs a test about 4 s.
  */
 @QuarkusTest
-@TestProfile(BotConversationsTest.BotAccounts.class)
+@TestProfile(BotAccountsProfile.class)
 class BotConversationsTest {
 
-    public static class BotAccounts implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("handover.delivery-budget", "PT10S");
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(BotPlatform.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
-
-    static final long BUDGET_NANOS = Duration.ofSeconds(10).toNanos();
+    static final long BUDGET_NANOS = Duration.ofMillis(BotAccountsProfile.BUDGET_MILLIS).toNanos();
     static final String FALLBACK = "Sorry, I didn't get that.";
     static final String NOTICE = HandoffFlowTest.NOTICE;
     static final String WELCOME_BACK = HandoffFlowTest.WELCOME_BACK;
