@@ -88,8 +88,10 @@ class BotConversationsTest {
         assertThat(message.path("quick_replies").path(replies.size() - 1).path("payload").asText())
                 .isEqualTo("TALK_TO_PERSON");
         // "Typing..." while the bot thinks, before its answer.
-        assertThat(graph.calls(user, "messages").getFirst().body().path("sender_action").asText())
-                .isEqualTo("typing_on");
+        assertThat(graph.calls(user, "messages").getFirst()).satisfies(typing -> {
+            assertThat(typing.body().path("sender_action").asText()).isEqualTo("typing_on");
+            assertThat(typing.ok()).isTrue();
+        });
         assertThat(bot.received(bots)).hasSize(1).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
 
         var thread = Operator.thread(bot.account(), user);
