@@ -11,15 +11,23 @@ const args = readFileSync(argsFile, 'utf8').split('\n');
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 
-// Every type Jackson binds (Graph API bodies, operator API answers) must be reflectively constructible in the image.
+// Every type Jackson binds (Graph API bodies, operator API answers, what the bots are sent: the HTTP bot's contract,
+// Lex's RecognizeText, Bedrock's Converse) must be reflectively constructible in the image. The bots' answers are read
+// as JSON trees, which need no reflection.
 const registered = new Map(reflect.map((c) => [c.name, c]));
 const bound = [
   ['target/classes/dev/messengerhandover/graph', 'GraphModels$'],
   ['target/classes/dev/messengerhandover/admin', 'ThreadView'],
+  ['target/classes/dev/messengerhandover/bot', 'HttpBotContract$'],
+  ['target/classes/dev/messengerhandover/bot', 'BedrockBot$'],
+  ['target/classes/dev/messengerhandover/bot', 'LexBot$RecognizeText'],
 ].flatMap(([dir, prefix]) => readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.class'))
   .map((f) => `${dir.replace('target/classes/', '').replaceAll('/', '.')}.${f.replace('.class', '')}`))
   .filter((name) => name !== 'dev.messengerhandover.graph.GraphModels');
-check(bound.length >= 15, `found the Jackson-bound records (${bound.length})`);
+check(bound.length >= 30, `found the Jackson-bound records (${bound.length})`);
+check(bound.includes('dev.messengerhandover.bot.BedrockBot$Converse')
+  && bound.includes('dev.messengerhandover.bot.HttpBotContract$Request')
+  && bound.includes('dev.messengerhandover.bot.LexBot$RecognizeText'), 'the bots\' request records are among them');
 for (const name of bound) {
   const entry = registered.get(name);
   check(entry && (entry.allDeclaredConstructors || entry.methods) && (entry.allDeclaredMethods || entry.allPublicMethods),

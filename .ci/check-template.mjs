@@ -1,6 +1,8 @@
 // Checks the CloudFormation template that `serverless package` wrote for one variant (native or jvm):
 // the deployment promises README makes, checked on what would actually be deployed.
 // Usage: node .ci/check-template.mjs <native|jvm> [pages-secret=<name>] [alert-email=<address>] [queue-index=false]
+//          [bot=<catalogue|http|lex|bedrock>] [bot-url=<url>] [lex-bot=<bot id>/<alias id>]
+//          [bedrock-model=<model id>] [bedrock-profile=<inference profile id>] [guardrail=<id>[/<version>]]
 //          [.serverless/cloudformation-template-update-stack.json]
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,8 +17,43 @@ const pagesSecret = options['pages-secret'] ?? '';
 const alertEmail = options['alert-email'] ?? '';
 // "queue-index=false": packaged with --param="queueIndex=false" (the first of two deploys that add the indexes).
 const queueIndex = options['queue-index'] ?? 'true';
+// The bot: packaged with --param="bot=<kind>" and that kind's params (bot-url: botUrl; lex-bot: lexBotId/lexBotAliasId;
+// bedrock-model, bedrock-profile: bedrockModel, bedrockInferenceProfile; guardrail: bedrockGuardrail[/Version]).
+const bot = options.bot ?? 'catalogue';
+const botUrl = options['bot-url'] ?? '';
+const [lexBotId, lexAliasId] = (options['lex-bot'] ?? '/').split('/');
+const bedrockModel = options['bedrock-model'] ?? 'amazon.nova-micro-v1:0';
+const bedrockProfile = options['bedrock-profile'] ?? '';
+const [guardrail, guardrailVersion] = [...(options.guardrail ?? '').split('/'), ''];
 const file = process.argv.slice(3).find((a) => !isOption(a)) ?? '.serverless/cloudformation-template-update-stack.json';
 const template = JSON.parse(readFileSync(file, 'utf8'));
+// Whether a condition holds as packaged (the parameters are literals by then): what CloudFormation will decide.
+const holds = (name) => {
+  const evaluate = (c) => {
+    if (c?.Condition) return holds(c.Condition);
+    if (c?.['Fn::Equals']) return isDeepStrictEqual(c['Fn::Equals'][0], c['Fn::Equals'][1]);
+    if (c?.['Fn::Not']) return !evaluate(c['Fn::Not'][0]);
+    if (c?.['Fn::And']) return c['Fn::And'].every(evaluate);
+    if (c?.['Fn::Or']) return c['Fn::Or'].some(evaluate);
+    throw new Error(`condition ${name}: cannot evaluate ${JSON.stringify(c)}`);
+  };
+  if (!(name in (template.Conditions ?? {}))) throw new Error(`no condition ${name}`);
+  return evaluate(template.Conditions[name]);
+};
+const NO_VALUE = { Ref: 'AWS::NoValue' };
+// A value as CloudFormation deploys it: every Fn::If resolved, AWS::NoValue dropped from lists and objects.
+const resolved = (value) => {
+  if (Array.isArray(value)) return value.map(resolved).filter((v) => !isDeepStrictEqual(v, NO_VALUE));
+  if (value && typeof value === 'object') {
+    if (value['Fn::If']) {
+      const [condition, then, otherwise] = value['Fn::If'];
+      return resolved(holds(condition) ? then : otherwise);
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(v)])
+      .filter(([, v]) => !isDeepStrictEqual(v, NO_VALUE)));
+  }
+  return value;
+};
 const resources = Object.entries(template.Resources);
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
@@ -76,6 +113,33 @@ for (const key of ['MESSENGER_APP_ID', 'MESSENGER_PAGE_INBOX_APP_ID', 'MESSENGER
   check(key in env, `${key} set`);
 }
 
+// The bot: its kind, and each of its settings only for the bot that reads it; the HTTP bot's secret from the stage's
+// secret at deploy time, never a literal.
+for (const [condition, kind] of [['IsHttpBot', 'http'], ['IsLexBot', 'lex'], ['IsBedrockBot', 'bedrock']]) {
+  check(isDeepStrictEqual(template.Conditions?.[condition], { 'Fn::Equals': [bot, kind] }),
+    `${condition}: the bot parameter ('${bot}' here) is ${kind} (got ${JSON.stringify(template.Conditions?.[condition])})`);
+}
+check(env.HANDOVER_BOT === bot, `HANDOVER_BOT is the bot parameter (${bot}; got ${env.HANDOVER_BOT})`);
+const botEnv = Object.fromEntries(Object.entries(resolved(env)).filter(([k]) => k.startsWith('HANDOVER_BOT_')));
+const secretRef = botEnv.HANDOVER_BOT_HTTP_SECRET;
+const expectedBotEnv = {
+  catalogue: {},
+  http: { HANDOVER_BOT_HTTP_URL: botUrl, HANDOVER_BOT_HTTP_SECRET: secretRef },
+  lex: { HANDOVER_BOT_LEX_BOT_ID: lexBotId, HANDOVER_BOT_LEX_ALIAS_ID: lexAliasId, HANDOVER_BOT_LEX_LOCALE: 'en_US' },
+  bedrock: {
+    HANDOVER_BOT_BEDROCK_MODEL_ID: bedrockProfile || bedrockModel,
+    ...(guardrail ? { HANDOVER_BOT_BEDROCK_GUARDRAIL_IDENTIFIER: guardrail } : {}),
+    ...(guardrail && guardrailVersion ? { HANDOVER_BOT_BEDROCK_GUARDRAIL_VERSION: guardrailVersion } : {}),
+  },
+}[bot];
+check(expectedBotEnv, `bot is one of catalogue, http, lex, bedrock (got ${bot})`);
+check(isDeepStrictEqual(botEnv, expectedBotEnv ?? {}),
+  `the ${bot} bot's settings, and no other bot's (got ${JSON.stringify(botEnv)})`);
+if (bot === 'http') {
+  check(typeof secretRef === 'string' && /^\{\{resolve:secretsmanager:[^:]+:SecretString:HANDOVER_BOT_HTTP_SECRET\}\}$/
+    .test(secretRef), `HANDOVER_BOT_HTTP_SECRET resolved from the stage's secret at deploy time (got ${secretRef})`);
+}
+
 // The key schema and TTL attribute must be the ones the code writes: read them from the store's source.
 const store = readFileSync('src/main/java/dev/messengerhandover/store/ThreadItems.java', 'utf8');
 const constant = (name) => store.match(new RegExp(`static final String ${name} = "([^"]+)"`))?.[1];
@@ -119,11 +183,19 @@ check(table.TimeToLiveSpecification?.AttributeName === ttl && table.TimeToLiveSp
 check(table.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true, 'point-in-time recovery on');
 check(table.DeletionProtectionEnabled === true, 'deletion protection on by default');
 
-const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+// The routes deployed (a route under a condition only when it holds): an HTTP bot's later messages only with bot=http.
+const deployedRoutes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => !r.Condition || holds(r.Condition));
+const routes = deployedRoutes.map(([, r]) => r.Properties.RouteKey).sort();
+const botRoute = 'POST /bot/{accountId}/{userId}/messages';
 check(JSON.stringify(routes) === JSON.stringify([
   'GET /accounts', 'GET /threads/{pageId}', 'GET /threads/{pageId}/{userId}', 'GET /webhook',
-  'POST /threads/{pageId}/{userId}/take', 'POST /webhook']),
+  ...(bot === 'http' ? [botRoute] : []), 'POST /threads/{pageId}/{userId}/take', 'POST /webhook'].sort()),
   `routes (got ${routes})`);
+const targetOf = (key) => deployedRoutes.find(([, r]) => r.Properties.RouteKey === key)?.[1].Properties.Target;
+if (bot === 'http') {
+  check(isDeepStrictEqual(targetOf(botRoute), targetOf('POST /webhook')),
+    `${botRoute} reaches the function as the webhook does (got ${JSON.stringify(targetOf(botRoute))})`);
+}
 
 // Alerts: one topic for the stage; an e-mail subscription to it only when --param="alertEmail=..." is given.
 const topics = ofType('AWS::SNS::Topic');
@@ -185,8 +257,11 @@ const roles = ofType('AWS::IAM::Role');
 check(roles.length === 1, `one IAM role (found ${roles.length})`);
 // A statement under a condition is { "Fn::If": [condition, statement, { Ref: AWS::NoValue }] }: checked as the
 // statement it is when the condition holds.
-const statements = roles.flatMap(([, r]) => r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement)
+const allStatements = roles.flatMap(([, r]) => r.Properties.Policies ?? []).flatMap((p) => p.PolicyDocument.Statement)
   .map((s) => s['Fn::If'] ? { ...s['Fn::If'][1], condition: s['Fn::If'][0] } : s);
+// The Pages secret's statement is checked as packaged (below); the bot's are checked as deployed: only the statements
+// for the bot chosen.
+const statements = allStatements.filter((s) => !s.condition || s.condition === 'HasPagesSecret' || holds(s.condition));
 for (const s of statements) {
   const actions = [s.Action].flat();
   check(s.Effect === 'Allow', 'allow statements only');
@@ -217,6 +292,31 @@ const expected = {
   'sns:Publish': [JSON.stringify({ Ref: 'AlertsTopic' })],
   'secretsmanager:GetSecretValue': secretArn,
 };
+// The bot's: Lex's RecognizeText on its one alias; Bedrock's Converse (bedrock:InvokeModel) on the model in this
+// region, or on the inference profile and, through it only, the model wherever the profile sends the call; the
+// guardrail applied only when there is one.
+const subbed = (arn) => JSON.stringify({ 'Fn::Sub': arn });
+const profileArn = `arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:inference-profile/${bedrockProfile}`;
+if (bot === 'lex') {
+  expected['lex:RecognizeText'] = [
+    subbed(`arn:\${AWS::Partition}:lex:\${AWS::Region}:\${AWS::AccountId}:bot-alias/${lexBotId}/${lexAliasId}`)];
+}
+if (bot === 'bedrock') {
+  expected['bedrock:InvokeModel'] = (bedrockProfile
+    ? [subbed(profileArn), subbed(`arn:\${AWS::Partition}:bedrock:*::foundation-model/${bedrockModel}`)]
+    : [subbed(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}::foundation-model/${bedrockModel}`)]).sort();
+  if (guardrail) {
+    expected['bedrock:ApplyGuardrail'] = [
+      subbed(`arn:\${AWS::Partition}:bedrock:\${AWS::Region}:\${AWS::AccountId}:guardrail/${guardrail}`)];
+  }
+}
+// A statement with a condition is one the model may use only through the inference profile.
+for (const s of statements.filter((st) => st.Condition)) {
+  check(bot === 'bedrock' && bedrockProfile && isDeepStrictEqual(s.Condition,
+    { StringEquals: { 'bedrock:InferenceProfileArn': { 'Fn::Sub': profileArn } } }),
+  `the only conditional statement lets the model be invoked through the inference profile (got ${
+    JSON.stringify(s.Condition)})`);
+}
 for (const action of new Set([...Object.keys(expected), ...Object.keys(granted)])) {
   check(isDeepStrictEqual(granted[action], expected[action]),
     `${action} on exactly ${expected[action]?.join(', ') ?? 'nothing'} (got ${granted[action]?.join(', ') ?? 'nothing'})`);

@@ -35,8 +35,15 @@ public final class BotStandIn implements AutoCloseable {
     public static final String LEX_HANDOFF_INTENT = "TalkToPerson";
     public static final String HTTP_BOT_PATH = "/hook";
 
-    /** One request as the stand-in received it, and the status it answered. */
-    public record Received(String backend, Wire.Request request, int status) {
+    /**
+     * One request as the stand-in received it, and the status it answered; when it came ({@link System#nanoTime}) and
+     * how long the stand-in took to answer it, on purpose.
+     */
+    public record Received(String backend, Wire.Request request, int status, long atNanos, long delayMillis) {
+        /** When the answer was due to leave ({@link System#nanoTime}). */
+        public long answerDueNanos() {
+            return atNanos + delayMillis * 1_000_000;
+        }
     }
 
     private final LocalHttpServer server;
@@ -96,6 +103,7 @@ public final class BotStandIn implements AutoCloseable {
         try (exchange) {
             var headers = new LinkedHashMap<String, List<String>>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+            long at = System.nanoTime();
             var path = exchange.getRequestURI().getRawPath();
             var request = new Wire.Request(exchange.getRequestMethod(), path, headers,
                     exchange.getRequestBody().readAllBytes());
@@ -105,10 +113,10 @@ public final class BotStandIn implements AutoCloseable {
                 case "bedrock" -> bedrock.handle(request);
                 default -> http.handle(request);
             };
-            synchronized (received) {
-                received.add(new Received(backend, request, response.status()));
-            }
             long wait = latencyMillis + response.delayMillis();
+            synchronized (received) {
+                received.add(new Received(backend, request, response.status(), at, wait));
+            }
             if (wait > 0) {
                 try {
                     Thread.sleep(wait);

@@ -118,7 +118,7 @@ public final class GraphStandIn implements AutoCloseable {
     }
 
     private final LocalHttpServer server;
-    private final List<Page> pages;
+    private final List<Page> pages = new ArrayList<>();
     private final String appSecret;
     private final String botAppId;
     private final Set<String> connectedApps;
@@ -148,7 +148,7 @@ public final class GraphStandIn implements AutoCloseable {
      */
     public GraphStandIn(List<Page> pages, String appSecret, String botAppId, Set<String> connectedApps,
             LongSupplier clock) {
-        this.pages = List.copyOf(pages);
+        this.pages.addAll(pages);
         this.appSecret = appSecret;
         this.botAppId = botAppId;
         // The Instagram Inbox too: a user the stand-in was not told about may be an Instagram one.
@@ -162,11 +162,7 @@ public final class GraphStandIn implements AutoCloseable {
 
     private void newPlatforms() {
         platforms.clear();
-        for (var page : pages) {
-            platforms.put(page.pageId(), new MessengerPlatform(page.pageId(), page.token(), appSecret, botAppId,
-                    INBOX_APP_ID, page.instagramId(), MessengerPlatform.INSTAGRAM_INBOX_APP_ID, connectedApps, mode,
-                    clock, true));
-        }
+        pages.forEach(this::newPlatform);
         whatsApp.clear();
         whatsAppNumbers.forEach(this::newWhatsApp);
         synchronized (whatsAppEvents) {
@@ -187,6 +183,22 @@ public final class GraphStandIn implements AutoCloseable {
         whatsAppNumbers.add(number);
         newWhatsApp(number);
         return this;
+    }
+
+    /**
+     * Serves one more Page of the same app, on the same server (its calls told apart by token and node, as the first
+     * ones'). Kept across {@link #reset}. Returns this stand-in.
+     */
+    public synchronized GraphStandIn addPage(Page page) {
+        pages.add(page);
+        newPlatform(page);
+        return this;
+    }
+
+    private void newPlatform(Page page) {
+        platforms.put(page.pageId(), new MessengerPlatform(page.pageId(), page.token(), appSecret, botAppId,
+                INBOX_APP_ID, page.instagramId(), MessengerPlatform.INSTAGRAM_INBOX_APP_ID, connectedApps, mode,
+                clock, true));
     }
 
     /** The WhatsApp number that holds this user's thread (a user it never heard of: the first number's). */

@@ -194,7 +194,7 @@ class ConcurrencyIT {
      * The sample settings with the least delivery budget, 10 s instead of 15 s: a copy that waits longer than its
      * 5.5 s of work time for another instance's slow handoff gives up with a 5xx, and Messenger's redelivery follows.
      */
-    private Map<String, String> environment(DynamoDbLocal dynamo) {
+    protected Map<String, String> environment(DynamoDbLocal dynamo) {
         var env = SampleEvents.environment(dynamo.endpoint(), graph.url());
         env.put("HANDOVER_DELIVERY_BUDGET", "PT10S");
         return env;
@@ -205,7 +205,7 @@ class ConcurrencyIT {
      * inbox requests the thread, and then one of three endings after a second Done: one more question; the inbox takes
      * the thread; a second handoff.
      */
-    private Conversation conversation(int n) {
+    Conversation conversation(int n) {
         boolean instagram = n % 5 == 4;
         var account = instagram ? SampleEvents.INSTAGRAM_ID : SampleEvents.PAGE_ID;
         var inbox = instagram ? INSTAGRAM_INBOX : INBOX_APP_ID;
@@ -344,11 +344,22 @@ class ConcurrencyIT {
         }
     }
 
-    private static List<String> expectedCalls(Conversation c) {
+    /** Whether the accounts ask a bot of their own: "typing..." is shown before each of its answers. */
+    protected boolean asksABot() {
+        return false;
+    }
+
+    private List<String> expectedCalls(Conversation c) {
         var calls = new ArrayList<String>();
         for (var act : c.acts()) {
             switch (act.effect()) {
-                case ANSWER, WELCOME_BACK -> calls.add("messages");
+                case ANSWER -> {
+                    if (asksABot()) {
+                        calls.add("typing_on");
+                    }
+                    calls.add("messages");
+                }
+                case WELCOME_BACK -> calls.add("messages");
                 case HANDOFF -> calls.add("messages+pass"); // the notice carries the pass: one call
                 case GRANT -> calls.add("pass_thread_control");
                 case NONE -> {
@@ -358,10 +369,14 @@ class ConcurrencyIT {
         return calls;
     }
 
-    /** Graph's endpoints called, a message that passes the thread written {@code messages+pass}. */
+    /**
+     * Graph's endpoints called, a message that passes the thread written {@code messages+pass}, a typing indicator
+     * {@code typing_on}.
+     */
     private static List<String> endpoints(List<Call> calls) {
         return calls.stream().map(c -> c.passes() && c.endpoint().equals("messages") ? "messages+pass"
-                : c.endpoint()).toList();
+                : c.body() != null && c.body().has("sender_action") ? c.body().path("sender_action").asText()
+                        : c.endpoint()).toList();
     }
 
     /** Changes of control in the order they happened: a pass per handoff and grant, a return per Done. */

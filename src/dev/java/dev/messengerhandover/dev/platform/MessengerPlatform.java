@@ -565,6 +565,9 @@ public final class MessengerPlatform {
     }
 
     private Answer send(Conversation t, JsonNode body) {
+        if (body.has("sender_action") && !body.has("message")) {
+            return senderAction(t, body.path("sender_action").asText(""));
+        }
         var type = body.path("messaging_type").asText("RESPONSE");
         if (!Set.of("RESPONSE", "UPDATE", "MESSAGE_TAG").contains(type)) {
             return graphError(100, 0, "(#100) Param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}");
@@ -639,6 +642,25 @@ public final class MessengerPlatform {
         }
         var answer = JSON.objectNode().put("recipient_id", t.psid).put("message_id", mid);
         return new Answer(200, answer, events);
+    }
+
+    /**
+     * A sender action ({@code typing_on}, {@code typing_off}, {@code mark_seen}): shown to the user, kept nowhere,
+     * echoed to nobody, and under a message's rules (the thread's owner, inside the window). Graph answers with the
+     * recipient alone.
+     */
+    private Answer senderAction(Conversation t, String action) {
+        if (!Set.of("typing_on", "typing_off", "mark_seen").contains(action)) {
+            return graphError(100, 0, "(#100) Param sender_action must be one of {MARK_SEEN, TYPING_ON, TYPING_OFF}");
+        }
+        var refusal = mayAct(t, "send");
+        if (refusal != null) {
+            return refusal;
+        }
+        if (now() - t.userWroteAt >= MESSAGING_WINDOW.toMillis()) {
+            return graphError(10, 2018278, "(#10) This message is sent outside of allowed window.");
+        }
+        return new Answer(200, JSON.objectNode().put("recipient_id", t.psid), List.of());
     }
 
     private Answer passByBot(Conversation t, JsonNode body) {
