@@ -542,28 +542,6 @@ public final class MessengerPlatform {
         return new Answer(200, body, List.of());
     }
 
-    /**
-     * A sender action ({@code typing_on}, {@code typing_off}, {@code mark_seen}): nothing the user keeps, no webhook,
-     * within the messaging window and by whoever may act in the thread; Graph answers the recipient's id.
-     */
-    private Answer senderAction(Conversation t, JsonNode body) {
-        var action = body.path("sender_action").asText("");
-        if (body.has("message")) {
-            return graphError(100, 0, "(#100) Param sender_action cannot be sent with a message");
-        }
-        if (!Set.of("typing_on", "typing_off", "mark_seen").contains(action)) {
-            return graphError(100, 0, "(#100) Param sender_action must be one of {typing_on, typing_off, mark_seen}");
-        }
-        var refusal = mayAct(t, "send");
-        if (refusal != null) {
-            return refusal;
-        }
-        if (now() - t.userWroteAt >= MESSAGING_WINDOW.toMillis()) {
-            return graphError(10, 2018278, "(#10) This message is sent outside of allowed window.");
-        }
-        return new Answer(200, JSON.objectNode().put("recipient_id", t.psid), List.of());
-    }
-
     private Answer send(Conversation t, JsonNode body) {
         if (body.has("sender_action") && !body.has("message")) {
             return senderAction(t, body.path("sender_action").asText(""));
@@ -576,7 +554,7 @@ public final class MessengerPlatform {
         var text = message.path("text").asText(null);
         var attachment = message.path("attachment");
         if (body.has("sender_action")) {
-            return senderAction(t, body);
+            return graphError(100, 0, "(#100) Param sender_action cannot be sent with a message");
         }
         if (text == null && attachment.isMissingNode()) {
             return graphError(100, 0, "(#100) Must send either message or sender action");
