@@ -16,7 +16,7 @@ import dev.messengerhandover.testing.SampleEvents;
 import dev.messengerhandover.testing.WhatsApp;
 
 /**
- * Section 9 of the benchmark: a WhatsApp hand-over next to a Messenger one, on one function serving the sample Page and
+ * Section 10 of the benchmark: a WhatsApp hand-over next to a Messenger one, on one function serving the sample Page and
  * a WhatsApp number ({@code MESSENGER_PAGES} with a {@code whatsapp} section), Graph at 0 and 100 ms. On WhatsApp no
  * message carries a pass: the notice and {@code thread_control} are two calls where a routed Page needs one.
  */
@@ -47,7 +47,7 @@ final class WhatsAppSection {
                 handoff(function, true, null);
                 handoff(function, false, null);
             }
-            bench.section("9. A WhatsApp hand-over next to a Messenger one (one function serving both)",
+            bench.section("10. A WhatsApp hand-over next to a Messenger one (one function serving both)",
                     BenchmarkIT.HANDOFFS + " hand-overs each, new users, after 200 warm-up hand-overs; the hand-over "
                             + "is the delivery of the tap on 'Talk to a person' (WhatsApp: a reply button; Messenger: "
                             + "the quick reply), its Graph calls and DynamoDB requests counted at the stand-in and the "
