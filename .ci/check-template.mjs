@@ -343,6 +343,10 @@ const metrics = {
   SatisfactionAnswers: { sets: [['Account', 'Answer'], ['Answer']], values: { Answer: ['yes', 'no'] } },
   Deliveries: { sets: [['Outcome']],
     values: { Outcome: ['ok', 'ignored', 'rejected', 'storage_error', 'busy', 'unfinished'] } },
+  BotFailures: { sets: [['Account', 'Kind'], []],
+    values: { Kind: ['timeout', 'error', 'throttled', 'refused', 'malformed'] } },
+  BotInputTokens: { sets: [['Account']] },
+  BotOutputTokens: { sets: [['Account']] },
 };
 // A metric read by the dashboard or an alarm, as "<namespace> <name> <dim>=<value>,... <stat>", checked against what
 // is written: a name on the list, one of its dimension sets, values it takes. The HTTP API's own 5xx by ApiId too.
@@ -410,6 +414,7 @@ const wanted = [
   ...['yes', 'no'].map((a) => `${namespace} SatisfactionAnswers Answer=${a} Sum`),
   ...metrics.Deliveries.values.Outcome.map((o) => `${namespace} Deliveries Outcome=${o} Sum`),
   `AWS/ApiGateway 5xx ApiId=${apiId} Sum`,
+  `${namespace} BotFailures  Sum`,
 ];
 for (const metric of wanted) check(shown.has(metric), `the dashboard shows ${metric}`);
 
@@ -432,10 +437,12 @@ for (const [id, a] of Object.entries(alarms)) {
     `alarm ${id}: one occurrence in one period`);
 }
 check(isDeepStrictEqual(Object.keys(alarms).sort(),
-  ['PassesRefusedAlarm', 'UnansweredHandoffsAlarm', 'Webhook5xxAlarm']),
+  ['BotFailuresAlarm', 'PassesRefusedAlarm', 'UnansweredHandoffsAlarm', 'Webhook5xxAlarm']),
   `alarms on the webhook's 5xx, refused passes, unanswered handoffs (got ${Object.keys(alarms)})`);
 check(isDeepStrictEqual(alarmMetrics('Webhook5xxAlarm', alarms.Webhook5xxAlarm ?? {}),
   [`AWS/ApiGateway 5xx ApiId=${apiId} Sum 300`]), 'alarm on any 5xx of this HTTP API in 5 minutes');
+check(isDeepStrictEqual(alarmMetrics('BotFailuresAlarm', alarms.BotFailuresAlarm ?? {}),
+  [`${namespace} BotFailures  Sum 300`]), 'alarm on any bot failure (all accounts) in 5 minutes');
 check(isDeepStrictEqual(alarmMetrics('PassesRefusedAlarm', alarms.PassesRefusedAlarm ?? {}),
   [`${namespace} PassesRefused  Sum 300`]), 'alarm on any refused pass (all accounts) in 5 minutes');
 const unanswered = alarms.UnansweredHandoffsAlarm ?? {};

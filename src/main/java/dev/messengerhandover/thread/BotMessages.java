@@ -47,7 +47,6 @@ public class BotMessages {
         this.threads = threads;
     }
 
-    /** The secret the account's HTTP bot signs with; empty: no HTTP bot there (the route does not exist for it). */
     /** Whether {@code accountId} has an HTTP bot, the only kind that may post later. */
     public boolean takesMessages(String accountId) {
         return secretOf(accountId).isPresent();
@@ -58,6 +57,7 @@ public class BotMessages {
         return secretOf(accountId).map(secret -> BotSignature.verify(secret, body, signature)).orElse(false);
     }
 
+    /** The secret the account's HTTP bot signs with; empty: no HTTP bot there (the route does not exist for it). */
     private Optional<String> secretOf(String accountId) {
         return accounts.byId(accountId).map(a -> a.bot() instanceof BotSettings.Http http ? http.secret() : null);
     }
