@@ -24,14 +24,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * {@code target/function.zip} in its own process, started the way Lambda's {@code java21} runtime starts it: unpacked,
  * class path = the zip's root and {@code lib/*}, the AWS Lambda Runtime Interface Client as main class calling the
- * function's handler ({@link #HANDLER}: Quarkus's, saying why when start-up is refused), nothing but environment
- * variables for settings, and {@code AWS_LAMBDA_RUNTIME_API} pointing at a {@link LambdaRuntimeApi}. No test class
- * path, no test profile: what ships is what runs.
+ * function's handler ({@link #HANDLER}: Quarkus's, saying why when start-up is refused; Quarkus's own for a zip
+ * without it, as the benchmark's floor), nothing but environment variables for settings, and
+ * {@code AWS_LAMBDA_RUNTIME_API} pointing at a {@link LambdaRuntimeApi}. No test class path, no test profile: what
+ * ships is what runs.
  */
 public final class PackagedFunction implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String HANDLER = "dev.messengerhandover.http.LambdaHandler::handleRequest";
+    /** The handler of a Quarkus function without ours, as the benchmark's floor function. */
+    private static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
     private static final String JNI_PROPERTY =
             "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
@@ -102,8 +105,10 @@ public final class PackagedFunction implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
+        var handler = Files.exists(task.resolve(HANDLER.substring(0, HANDLER.indexOf(':')).replace('.', '/')
+                + ".class")) ? HANDLER : QUARKUS_HANDLER;
         command.addAll(List.of("-cp", classPath, "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                HANDLER));
+                handler));
         return command;
     }
 
