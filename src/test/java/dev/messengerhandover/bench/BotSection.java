@@ -62,6 +62,8 @@ final class BotSection {
     }
 
     void run(BotStandIn bots) throws IOException, InterruptedException {
+        // Graph at 0 ms, so that the bot is the only wait (the sections before leave it at 100 ms).
+        bench.graph.latency(0);
         var kinds = List.of(new Kind("catalogue", Map.of()),
                 new Kind("http", Map.of("HANDOVER_BOT", "http", "HANDOVER_BOT_HTTP_URL", bots.httpBotUrl(),
                         "HANDOVER_BOT_HTTP_SECRET", BotStandIn.HTTP_SECRET)),
