@@ -76,6 +76,11 @@ public class StepRunner {
         return Execution.run(account.control(), plan.state(), plan.steps(), new Graph(account, userId, deadline));
     }
 
+    /** Whether the time before {@code deadline} covers starting {@code step} (logged when it does not). */
+    public boolean hasTimeFor(Account account, String userId, Step step, Deadline deadline) {
+        return new Graph(account, userId, deadline).hasTimeFor(step);
+    }
+
     /** {@code thread_owner}'s answer now, or {@code null} when Graph does not answer in the time left. */
     public OwnerAnswer ownerNow(Account account, String userId, Deadline deadline) {
         return new Graph(account, userId, deadline).ownerNow();
@@ -106,7 +111,7 @@ public class StepRunner {
             if (deadline.covers(needs)) {
                 return true;
             }
-            LOG.infof("thread %s: %s left for the redelivery (%d ms left)", who, step.call(),
+            LOG.infof("thread %s: %s left for later (%d ms left)", who, step.call(),
                     deadline.remainingMillis());
             return false;
         }

@@ -293,6 +293,12 @@ public class ThreadService {
                     return current;
                 }
                 if (plan.hasEffects()) {
+                    if (isSweep(key) && !steps.hasTimeFor(account, userId, plan.steps().getFirst(), work)) {
+                        // A visit that cannot start its first call in the time left claims and writes nothing: the
+                        // thread stays due as it is, and the next run (a minute on, with its whole budget) visits it.
+                        throw new WorkLeftException("thread " + account.logged(userId) + ": " + what + " left for"
+                                + " the next sweep");
+                    }
                     return runClaimed(account, current, plan, key, what, work);
                 }
                 // Only thread_owner to ask: nothing to claim, and a lookup the time did not cover is simply not made.

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.messengerhandover.dev.platform.MessengerPlatform;
 import dev.messengerhandover.dev.platform.SnsTopic;
+import dev.messengerhandover.retry.Deadline;
 import dev.messengerhandover.testing.GraphStandIn;
 import dev.messengerhandover.testing.Messenger;
 import dev.messengerhandover.testing.Operator;
@@ -131,6 +132,30 @@ class NobodyStrandedTest {
         sweep.run(Messenger.at(Messenger.now() + 120_000));
         assertThat(alertsFor(user)).hasSize(1);
         assertThat(Operator.thread(user).getString("followup.dueAt")).isNull();
+    }
+
+    /**
+     * A sweep's visit that cannot start its alert in the time the run has left (its late pages) claims and writes
+     * nothing: the thread stays exactly as it was, due, and the next run, with its whole budget, sends the alert once.
+     */
+    @Test
+    void aVisitWithoutTheTimeForItsAlertLeavesTheThreadAsItWasForTheNextRun() {
+        Messenger.resetClock();
+        var user = newUser();
+        deliver("messaging", text(user, "I want a human"));
+        var before = Operator.thread(user).prettify();
+        long later = Messenger.now() + Duration.ofMinutes(11).toMillis();
+
+        // Time for a page to start (6 s), not for an alert's call (5 s) and the last write (4.5 s).
+        var late = sweep.run(Messenger.at(later), Deadline.in(Duration.ofSeconds(8)));
+        assertThat(late.left()).isPositive();
+        assertThat(alertsFor(user)).isEmpty();
+        assertThat(Operator.thread(user).prettify()).as("neither claimed nor written").isEqualTo(before);
+
+        sweep.run(Messenger.at(later + 60_000));
+        assertThat(alertsFor(user)).singleElement()
+                .satisfies(a -> assertThat(a.subject()).startsWith("Nobody answered"));
+        assertThat(Operator.thread(user).getString("followup.queue")).isEqualTo("waiting");
     }
 
     /** Every documented query of the queue answers 200, whatever the threads in it went through. */
