@@ -140,31 +140,12 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     }
 
     public static JsonNode whatsAppConversation(String waId) {
-        for (var c : state().path("whatsapp")) {
-            if (c.path("waId").asText().equals(waId)) {
-                return c;
-            }
-        }
-        throw new AssertionError("no WhatsApp conversation for " + waId);
+        return find("whatsapp", "waId", waId);
     }
 
     /** WhatsApp delivers asynchronously too: wait until the conversation satisfies {@code condition}. */
     public static JsonNode eventuallyWhatsApp(String waId, Predicate<JsonNode> condition, String what) {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < end) {
-            last = whatsAppConversation(waId);
-            if (condition.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("timed out waiting for " + what + "; conversation: " + last);
+        return until(() -> whatsAppConversation(waId), condition, what);
     }
 
     /** The clock moves on by {@code minutes}; the sweep runs. Returns the emulator's answer (what the sweep did). */
@@ -197,20 +178,31 @@ public class EmulatedPlatform implements QuarkusTestProfile {
     }
 
     public static JsonNode conversation(String psid) {
-        for (var c : state().path("conversations")) {
-            if (c.path("psid").asText().equals(psid)) {
-                return c;
-            }
-        }
-        throw new AssertionError("no conversation for " + psid);
+        return find("conversations", "psid", psid);
     }
 
     /** Deliveries are asynchronous, as Messenger's are: wait until the conversation satisfies {@code condition}. */
     public static JsonNode eventually(String psid, Predicate<JsonNode> condition, String what) {
+        return until(() -> conversation(psid), condition, what);
+    }
+
+    /** The conversation of {@code list} in the emulator's state whose {@code field} is {@code id}. */
+    private static JsonNode find(String list, String field, String id) {
+        for (var c : state().path(list)) {
+            if (c.path(field).asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no " + list + " entry for " + id);
+    }
+
+    /** Reads a conversation again until it satisfies {@code condition}, for up to 20 s. */
+    private static JsonNode until(java.util.function.Supplier<JsonNode> read, Predicate<JsonNode> condition,
+            String what) {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < end) {
-            last = conversation(psid);
+            last = read.get();
             if (condition.test(last)) {
                 return last;
             }
