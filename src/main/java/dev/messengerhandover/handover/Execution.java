@@ -81,6 +81,7 @@ public final class Execution {
     public static Outcome run(ThreadControl control, ThreadState state, List<Step> steps, World world) {
         var todo = new ArrayDeque<Step>(steps);
         var s = state;
+        boolean typingShown = false;
         while (!todo.isEmpty()) {
             var step = todo.peekFirst();
             if (skippable(s, step)) {
@@ -104,7 +105,7 @@ public final class Execution {
             var result = world.run(s, step);
             switch (result) {
                 case Result.OutOfTime out -> {
-                    return new Outcome(control.scheduled(s), left(todo));
+                    return new Outcome(control.scheduled(s), left(todo, typingShown));
                 }
                 case Result.NotTaken notTaken -> todo.removeFirst();
                 case Result.Answered answered -> {
@@ -122,6 +123,7 @@ public final class Execution {
                 }
                 case Result.Confirmed confirmed -> {
                     todo.removeFirst();
+                    typingShown |= step instanceof Step.Typing;
                     long now = world.now();
                     s = control.confirmed(s, step, now, confirmed.owner(), confirmed.messageId());
                     var next = control.after(s, step, now);
@@ -138,7 +140,7 @@ public final class Execution {
                 }
             }
         }
-        return new Outcome(control.scheduled(s), left(todo));
+        return new Outcome(control.scheduled(s), left(todo, typingShown));
     }
 
     /** An alert no longer owed (SNS took it meanwhile): nothing to send. */
@@ -147,12 +149,19 @@ public final class Execution {
                 || !s.followup().owed().alert().equals(alert));
     }
 
-    private static List<Step> left(ArrayDeque<Step> todo) {
-        var left = new ArrayList<Step>(todo.size());
+    /**
+     * The steps left, alerts aside (they stay owed in the state). A bot left to ask later gets its "typing..." again
+     * unless this run showed it: the user should see it before the answer the redelivery brings.
+     */
+    private static List<Step> left(ArrayDeque<Step> todo, boolean typingShown) {
+        var left = new ArrayList<Step>(todo.size() + 1);
         for (var step : todo) {
             if (!(step instanceof Step.Alert)) {
                 left.add(step);
             }
+        }
+        if (!typingShown && !left.isEmpty() && left.getFirst() instanceof Step.AskBot) {
+            left.addFirst(new Step.Typing());
         }
         return left;
     }

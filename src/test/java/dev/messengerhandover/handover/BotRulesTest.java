@@ -58,6 +58,46 @@ class BotRulesTest {
                 }));
     }
 
+    /**
+     * A bot the time did not cover is asked by the redelivery; "typing..." goes with it unless this run showed it
+     * (here: Graph did not take it, or did), so the user sees it before the answer that comes later.
+     */
+    @Test
+    void aBotLeftForLaterKeepsItsTypingIndicatorUnlessItWasShown() throws IOException {
+        var control = control(Limits.MESSENGER);
+        var plan = control.onEvent(ThreadState.initial("p", "u", BOT), said("what are your opening hours?"), ROUTING);
+        for (boolean shown : new boolean[] { false, true }) {
+            var world = new Execution.World() {
+                @Override
+                public boolean hasTimeFor(Step step) {
+                    return !(step instanceof Step.AskBot); // the time runs out before the bot
+                }
+
+                @Override
+                public Execution.Result run(ThreadState state, Step step) {
+                    return shown ? Execution.Result.Confirmed.DONE : new Execution.Result.NotTaken("typing_on");
+                }
+
+                @Override
+                public OwnerAnswer ownerNow() {
+                    return null;
+                }
+
+                @Override
+                public long now() {
+                    return NOW;
+                }
+            };
+            var left = Execution.run(control, plan.state(), plan.steps(), world).left();
+            if (shown) {
+                assertThat(left).singleElement().isInstanceOf(Step.AskBot.class);
+            } else {
+                assertThat(left).satisfiesExactly(t -> assertThat(t).isInstanceOf(Step.Typing.class),
+                        a -> assertThat(a).isInstanceOf(Step.AskBot.class));
+            }
+        }
+    }
+
     @Test
     void askingForAPersonNeverReachesTheBotTheHandoverComesFirst() throws IOException {
         var control = control(Limits.MESSENGER);
